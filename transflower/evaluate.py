@@ -180,7 +180,7 @@ def generate_for_split(model, # a model with `cfg` and `sample` (see `transflowe
         out[sid] = dict(generated=g, truth=np.array(motion[:S0 + n]), seed_frames=S0, seconds=time.time() - t0)
     return out
 
-# %% ../nbs/41_evaluate.ipynb #f1169dc7
+# %% ../nbs/41_evaluate.ipynb #495b7ead
 def _clip(seqs, beats, fps, clip_seconds):
     "Cut position sequences (and their beat times) into clips of `clip_seconds`; sequences shorter than a clip stay whole."
     if not clip_seconds: return seqs, beats
@@ -196,11 +196,13 @@ def _clip(seqs, beats, fps, clip_seconds):
                 bs.append(b[(b >= 0) & (b < (hi - lo) / fps)])
     return ps, bs
 
-def _window_beats(b, start, n, fps):
-    "Beat times inside frames `[start, start+n)`, relative to `start` (s)."
+def _window_beats(b, start, n, fps, margin:float=0.25):
+    "Beat times inside frames `[start, start+n)`, relative to `start` (s), without those within `margin` s of an edge."
+    # kinematic beats are only detected inside the window: a music beat next to an edge could lose its partner and be
+    # paired with the next kinematic beat, inflating the beat offset; the margin keeps only beats whose partner is inside
     if b is None: return None
     b = np.asarray(b, np.float64) - start / fps
-    return b[(b >= 0) & (b < n / fps)]
+    return b[(b >= margin) & (b < n / fps - margin)]
 
 def _beat_metrics(positions, beats, fps, root, sigma, up=1):
     "The beat metrics of `motion_metrics` (BAS, BAS_rev, beat offset mean/SD) alone."
