@@ -14,7 +14,7 @@ from ..core import DataError, ConfigError, TransflowerError, atomic_write, save_
 __all__ = ['AUDIO_EXTENSIONS', 'MEL_FLOOR_DB', 'cache_home', 'jit_cache_files', 'clear_jit_cache', 'ensure_jit_cache',
            'click_track', 'load_audio', 'beat_phase', 'global_tempo', 'AudioPipeline']
 
-# %% ../../nbs/03_features.audio.ipynb #73b69d17
+# %% ../../nbs/03_features.audio.ipynb #b0556704
 import os, sys, json, time, subprocess
 
 def cache_home() -> Path:
@@ -30,33 +30,38 @@ def _librosa_dir() -> Path:
 
 def jit_cache_files() -> list:
     "The numba cache files (`.nbi` index and `.nbc` data) of the installed librosa, wherever numba keeps them."
+    import hashlib
     lib = _librosa_dir()
-    if os.environ.get('NUMBA_CACHE_DIR'): roots = [Path(os.environ['NUMBA_CACHE_DIR'])]     # then numba caches only there
-    else: roots = [lib]
-    if not os.environ.get('NUMBA_CACHE_DIR'):
-      try:
-        from numba.misc.appdirs import AppDirs
-        roots.append(Path(AppDirs(appname='numba', appauthor=False).user_cache_dir))   # numba's fallback for read-only installs
-      except Exception: pass
-    out = set()
-    for r in roots:
-        if not r.is_dir(): continue
-        for ext in ('*.nbi', '*.nbc'):
-            pat = f'**/{ext}' if r == lib else f'**/librosa/**/{ext}'
-            out.update(p for p in r.glob(pat) if r != lib or p.parent.name == '__pycache__')
-    return sorted(out)
+    src_dirs = sorted({p.parent for p in lib.rglob('*.py')})
+    if os.environ.get('NUMBA_CACHE_DIR'): bases = [Path(os.environ['NUMBA_CACHE_DIR'])]   # then numba caches only there
+    else:
+        bases = []
+        try:
+            from numba.misc.appdirs import AppDirs                         # numba's fallback when the install is read-only
+            bases.append(Path(AppDirs(appname='numba', appauthor=False).user_cache_dir))
+        except Exception: pass
+    dirs = [] if os.environ.get('NUMBA_CACHE_DIR') else [d/'__pycache__' for d in src_dirs]
+    for b in bases:                                           # numba names these `<folder>_<sha1 of the source folder>`
+        dirs += [b/f"{d.name}_{hashlib.sha1(str(d.absolute()).encode()).hexdigest()}" for d in src_dirs]
+    return sorted(p for d in dirs if d.is_dir() for ext in ('*.nbi', '*.nbc') for p in d.glob(ext))
 
-def clear_jit_cache() -> int:
-    "Delete librosa's numba cache files and the warm-up stamp; returns how many files were removed."
+def _lock_path() -> Path: return ensure_dir(cache_home())/'numba-warmup.lock'
+
+def _delete_jit_files() -> int:
+    global _JIT_READY
     n = 0
     for p in jit_cache_files() + [_jit_stamp_path()]:
         try: p.unlink(); n += 1
         except FileNotFoundError: pass
-    global _JIT_READY
     _JIT_READY = False
     return n
 
-# %% ../../nbs/03_features.audio.ipynb #695d05c5
+def clear_jit_cache(timeout:float=900.) -> int:
+    "Delete librosa's numba cache files and the warm-up stamp (under the warm-up lock); returns how many files were removed."
+    from filelock import FileLock
+    with FileLock(str(_lock_path()), timeout=timeout): return _delete_jit_files()
+
+# %% ../../nbs/03_features.audio.ipynb #51899f4b
 _JIT_READY = False
 
 def _jit_key() -> dict:
@@ -129,7 +134,7 @@ def ensure_jit_cache(timeout:float=900., # seconds to wait for the lock and for 
     if _JIT_READY or os.environ.get(_JIT_CHILD_ENV) == '1' or os.environ.get('NUMBA_DISABLE_JIT') == '1': return False
     if _jit_stamp_ok(): _JIT_READY = True; return False
     from filelock import FileLock, Timeout
-    lock_path = ensure_dir(cache_home())/'numba-warmup.lock'
+    lock_path = _lock_path()
     try:
         with FileLock(str(lock_path), timeout=timeout):
             if _jit_stamp_ok(): _JIT_READY = True; return False      # another process warmed it while we waited
@@ -139,7 +144,7 @@ def ensure_jit_cache(timeout:float=900., # seconds to wait for the lock and for 
                 rc, last = _run_warm_child(timeout)
                 if rc == 0: break
                 why.append(f"{_describe_rc(rc)}{': ' + last if last else ''}")
-                clear_jit_cache()                                    # a corrupt or half-written cache: start from nothing
+                _delete_jit_files()                                  # a corrupt or half-written cache: start from nothing
             else:
                 raise TransflowerError(f"librosa's numba warm-up failed twice ({'; '.join(why)}); "
                                        f"cache files under {_librosa_dir()} were deleted")
