@@ -181,24 +181,41 @@ def click_track(times, duration:float, sr:int=24000, freq:float=1500., length_s:
     np.add.at(y, idx[:, None] + np.arange(m)[None], np.broadcast_to(click, (len(idx), m)))
     return y[:n]
 
-# %% ../../nbs/03_features.audio.ipynb #7e1e8552
+# %% ../../nbs/03_features.audio.ipynb #8930f982
 AUDIO_EXTENSIONS = ('.wav', '.flac', '.ogg', '.mp3', '.m4a', '.aac', '.aif', '.aiff', '.opus', '.wma')
 
 def _audio_name(audio, name=None):
     if name is not None: return str(name)
     return str(audio) if isinstance(audio, (str, Path)) else '<audio array>'
 
+def _audio_read_reason(p:Path, e:Exception) -> str:
+    "Why `p` could not be read, in words (librosa's own error is often empty)."
+    head = p.read_bytes()[:512]
+    if head and all(32 <= b < 127 or b in b'\t\r\n' for b in head): return "it is a text file, not audio"
+    try:
+        import soundfile as sf
+        sf.info(str(p))
+    except Exception as e2: sf_msg = str(e2).strip().split('\n')[-1].split("': ", 1)[-1]   # without "Error opening '<path>': "
+    else: sf_msg = ''
+    msg = str(e).strip().split('\n')[-1]
+    why = (msg or sf_msg or type(e).__name__).rstrip('.')
+    if type(e).__name__ == 'NoBackendError':
+        why = f"not a format libsndfile reads ({sf_msg.rstrip('.') or 'unknown format'}), and no audioread backend (ffmpeg) could decode it"
+    return why
+
 def load_audio(audio, sr:int=24000, orig_sr:int=None, name=None) -> np.ndarray:
     "Mono float32 samples at `sr` Hz from a path or from an array (1-d, or 2-d stereo) sampled at `orig_sr`."
     librosa = _librosa()
     if isinstance(audio, (str, Path)):
         p = Path(audio)
+        if p.is_dir(): raise DataError("is a directory, not an audio file", p)
         if not p.is_file(): raise DataError("audio file not found", p)
+        if p.stat().st_size == 0: raise DataError("cannot read audio: the file is empty (0 bytes)", p)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter('ignore')
                 y, orig_sr = librosa.load(p, sr=None, mono=True)
-        except Exception as e: raise DataError(f"cannot read audio ({type(e).__name__}: {e})", p) from None
+        except Exception as e: raise DataError(f"cannot read audio: {_audio_read_reason(p, e)}", p) from None
     else:
         if orig_sr is None: raise ConfigError(f"{_audio_name(audio, name)}: an audio array needs its sample rate (sr=...)")
         y = np.asarray(audio, dtype=np.float32)
