@@ -17,7 +17,9 @@ PROBE = ("import numpy as np; from transflower.features.audio import AudioPipeli
 def probe(label):
     r = subprocess.run([sys.executable, '-c', PROBE], capture_output=True, text=True)
     ok = r.returncode == 0
-    print(f"{'ok  ' if ok else 'FAIL'} {label}: exit {r.returncode}" + ('' if ok else f" ({(r.stderr or '').strip().splitlines()[-1:]})"))
+    said = [l for l in (r.stderr or '').splitlines() if l.startswith('transflower:')]
+    print(f"{'ok  ' if ok else 'FAIL'} {label}: exit {r.returncode}" + ('' if ok else f" ({(r.stderr or '').strip().splitlines()[-1:]})")
+          + ''.join(f"\n       {l}" for l in said))
     return ok
 
 def main():
@@ -46,6 +48,8 @@ def main():
         for p in files: p.write_bytes(bytes(rng.randrange(256) for _ in range(p.stat().st_size)))
         print(f"ok   corrupted {len(files)} numba data files on purpose")
         ok &= probe("corrupt cache healed by the next process")
+        from transflower.features.audio import _jit_stamp_ok
+        print(f"{'ok  ' if _jit_stamp_ok() else 'FAIL'} warm-up stamp matches the rebuilt cache"); ok &= _jit_stamp_ok()
         ok &= probe("healed cache is sound (fresh process)")
     print("cold-start check:", "passed" if ok else "FAILED")
     return 0 if ok else 1
