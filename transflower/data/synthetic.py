@@ -12,8 +12,9 @@ from ..core import DataError, ConfigError, atomic_write, save_text, ensure_dir
 from ..bvh import Motion, write_bvh, read_bvh, forward_kinematics, euler_to_matrix, matrix_to_euler
 
 # %% auto #0
-__all__ = ['SAMPLE_JOINTS', 'SAMPLE_END_SITES', 'HIPS_HEIGHT', 'STYLES', 'GROOVES', 'ENERGIES', 'sample_skeleton',
-           'SyntheticDance', 'make_sample', 'dance_stats', 'save_sample', 'make_sample_dataset']
+__all__ = ['SAMPLE_JOINTS', 'SAMPLE_END_SITES', 'HIPS_HEIGHT', 'STYLES', 'GROOVES', 'ENERGIES', 'BUILTIN_SAMPLE',
+           'sample_skeleton', 'SyntheticDance', 'make_sample', 'dance_stats', 'save_sample', 'make_sample_dataset',
+           'builtin_data_dir']
 
 # %% ../../nbs/05_data.synthetic.ipynb #16aa8c81
 SAMPLE_JOINTS = [  # name, parent, offset (cm)
@@ -132,7 +133,7 @@ def _music(seconds, sr, t0, P, n_beats, bps, styles, grooves, energies, accents,
     y = y + 0.35 * _render_bass(n, sr, ts[bh], lens[bh], freqs[bh], (0.6 + 0.4 * en[bh]))
     return (0.9 * y / np.abs(y).max()).astype(np.float32)
 
-# %% ../../nbs/05_data.synthetic.ipynb #ffd22426
+# %% ../../nbs/05_data.synthetic.ipynb #cd759ab5
 _ANKLE_H = 8.                           # ankle above the floor with the foot flat
 _TOE_OUT = 8.                           # each foot turns out by this many degrees
 _STANCE = {'groove': 13., 'step': 9., 'rock': 10., 'kick': 9., 'turn': 10., 'arms': 15.}   # half stance width (cm)
@@ -270,7 +271,7 @@ def _upper_body(t, b, P, fps, secm, styles, grooves, energies, acc_dip):
     G = np.zeros((T, 3)); G[np.arange(T), [GROOVES.index(grooves[s]) for s in secm]] = 1
     W, G = _smooth_steps(W, w), _smooth_steps(G, w)
     E = _smooth_steps(np.asarray(energies, float)[secm][:, None], w)[:, 0] * np.clip(b + 1, 0, 1)
-    A = W * E[:, None]
+    A = W * (0.4 + 0.6 * E)[:, None]                                  # posture moves stay visible at low energy
     rate = (0.5, 1., 2.)
     pump = sum(G[:, i] * (0.5 + 0.5 * np.cos(2 * np.pi * r * b)) ** 2 for i, r in enumerate(rate))     # 1 on the beat
     sw = sum(G[:, i] * np.sin(np.pi * r * b) for i, r in enumerate(rate))                               # one swing per 2 beats
@@ -484,4 +485,21 @@ def make_sample_dataset(dir,                      # folder to write into (create
     lists = {'train': ids[:n_tr], 'val': ids[n_tr:n_tr + n_va] or ids[-1:], 'test': ids[n_tr + n_va:] or ids[-1:]}
     if n_sequences < 3: lists['train'] = ids
     for k, v in lists.items(): save_text(d/f'base_filenames_{k}.txt', ''.join(f'{i}\n' for i in v))
+    return d
+
+# %% ../../nbs/05_data.synthetic.ipynb #6739fb07
+BUILTIN_SAMPLE = dict(n_sequences=3, seconds=3., seed=0, sr=11025, fps=30., split=(1/3, 1/3, 1/3))   # how `data/sample` is made
+
+def _has_sample(d): return (Path(d)/'sample'/'base_filenames_train.txt').exists()
+
+def builtin_data_dir(create:bool=True) -> Path:
+    "The built-in data folder (`$TF_DATA_DIR`, the repository's `data/`, or a cache), with its fixed `sample/` pairs."
+    import transflower
+    env = os.environ.get('TF_DATA_DIR')
+    repo = Path(transflower.__file__).resolve().parent.parent/'data'
+    if env: d = Path(env)
+    elif _has_sample(repo) and (repo/'README.md').exists(): return repo
+    else: d = Path.home()/'.cache'/'transflower'/'data'
+    if create and not _has_sample(d): make_sample_dataset(d/'sample', **BUILTIN_SAMPLE)
+    if not _has_sample(d): raise DataError("no built-in sample data here (call builtin_data_dir(create=True))", d)
     return d
