@@ -133,7 +133,7 @@ def _music(seconds, sr, t0, P, n_beats, bps, styles, grooves, energies, accents,
     y = y + 0.35 * _render_bass(n, sr, ts[bh], lens[bh], freqs[bh], (0.6 + 0.4 * en[bh]))
     return (0.9 * y / np.abs(y).max()).astype(np.float32)
 
-# %% ../../nbs/05_data.synthetic.ipynb #cd759ab5
+# %% ../../nbs/05_data.synthetic.ipynb #d0d11405
 _ANKLE_H = 8.                           # ankle above the floor with the foot flat
 _TOE_OUT = 8.                           # each foot turns out by this many degrees
 _STANCE = {'groove': 13., 'step': 9., 'rock': 10., 'kick': 9., 'turn': 10., 'arms': 15.}   # half stance width (cm)
@@ -153,8 +153,8 @@ def _hv(psi, x, z):
 
 def _plan_feet(beats, P, sec_of_beat, sec_start, styles, grooves, energies, accents, psi0, rng):
     "Foot events (swing start, end, from, to, yaw from, yaw to, lift, kind, heading, reach) per foot, beat by beat."
-    feet = [dict(p=_hv(psi0, _STANCE['groove'], 0), yaw=psi0 + _TOE_OUT, ev=[]),
-            dict(p=_hv(psi0, -_STANCE['groove'], 0), yaw=psi0 - _TOE_OUT, ev=[])]
+    w0 = _STANCE[styles[0]]                                          # start in the first family's stance
+    feet = [dict(p=_hv(psi0, w0, 0), yaw=psi0 + _TOE_OUT, ev=[]), dict(p=_hv(psi0, -w0, 0), yaw=psi0 - _TOE_OUT, ev=[])]
     start = [(f['p'].copy(), f['yaw']) for f in feet]
     psi, acc = psi0, set(int(a) for a in accents)
     tempo = float(np.clip(P / 0.5, 0.6, 1.0))                        # smaller steps at fast tempi
