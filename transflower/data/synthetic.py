@@ -133,7 +133,7 @@ def _music(seconds, sr, t0, P, n_beats, bps, styles, grooves, energies, accents,
     y = y + 0.35 * _render_bass(n, sr, ts[bh], lens[bh], freqs[bh], (0.6 + 0.4 * en[bh]))
     return (0.9 * y / np.abs(y).max()).astype(np.float32)
 
-# %% ../../nbs/05_data.synthetic.ipynb #d0d11405
+# %% ../../nbs/05_data.synthetic.ipynb #7ee09a68
 _ANKLE_H = 8.                           # ankle above the floor with the foot flat
 _TOE_OUT = 8.                           # each foot turns out by this many degrees
 _STANCE = {'groove': 13., 'step': 9., 'rock': 10., 'kick': 9., 'turn': 10., 'arms': 15.}   # half stance width (cm)
@@ -221,14 +221,15 @@ def _foot_track(p0, yaw0, events, t):
     return pos, yaw, pitch, contact, support
 
 def _dips(t, beats, P, keep, amps, rise):
-    "Hips dip (cm, >= 0): down over the half beat before each kept beat, back up over `rise` beats after it."
+    "Hips dip (cm, >= 0): down over the half beat centred on each kept beat (fastest on it), back up over `rise` beats."
     d = np.zeros(len(t))
     for tk, ok, a, r in zip(beats, keep, amps, rise):
         if not ok or a <= 0: continue
-        m1 = (t >= tk - 0.5 * P) & (t < tk)
-        d[m1] += a * (1 - np.cos(np.pi * (t[m1] - tk + 0.5 * P) / (0.5 * P))) / 2
-        m2 = (t >= tk) & (t < tk + r * P)
-        d[m2] += a * (1 + np.cos(np.pi * (t[m2] - tk) / (r * P))) / 2
+        lo = tk + 0.25 * P                                          # the bottom, a quarter beat after the beat
+        m1 = (t >= lo - 0.5 * P) & (t < lo)
+        d[m1] += a * (1 - np.cos(np.pi * (t[m1] - lo + 0.5 * P) / (0.5 * P))) / 2
+        m2 = (t >= lo) & (t < lo + r * P)
+        d[m2] += a * (1 + np.cos(np.pi * (t[m2] - lo) / (r * P))) / 2
     return d
 
 def _leg_ik(hip, ankle, pole, l1=42., l2=42.):
