@@ -12,7 +12,7 @@ from ..core import DataError, ConfigError, atomic_write, save_text, ensure_dir
 from ..bvh import Motion, write_bvh, read_bvh, forward_kinematics, euler_to_matrix, matrix_to_euler
 
 # %% auto #0
-__all__ = ['SAMPLE_JOINTS', 'SAMPLE_END_SITES', 'HIPS_HEIGHT', 'STYLES', 'GROOVES', 'ENERGIES', 'BUILTIN_SAMPLE',
+__all__ = ['SAMPLE_JOINTS', 'SAMPLE_END_SITES', 'HIPS_HEIGHT', 'STYLES', 'GROOVES', 'STYLE_COLORS', 'ENERGIES', 'BUILTIN_SAMPLE',
            'sample_skeleton', 'SyntheticDance', 'make_sample', 'dance_stats', 'save_sample', 'make_sample_dataset',
            'builtin_data_dir']
 
@@ -45,9 +45,10 @@ def sample_skeleton(n_frames:int=1, fps:float=60) -> Motion:
     m.values[:, 1] = HIPS_HEIGHT
     return m
 
-# %% ../../nbs/05_data.synthetic.ipynb #fa1af0a1
+# %% ../../nbs/05_data.synthetic.ipynb #1606bf8a
 STYLES = ('groove', 'step', 'rock', 'kick', 'turn', 'arms')      # move families
 GROOVES = ('half', 'normal', 'double')
+STYLE_COLORS = dict(zip(STYLES, ['tab:blue', 'tab:orange', 'tab:red', 'tab:purple', 'tab:green', 'tab:brown']))  # for plots
 ENERGIES = (0.5, 0.75, 1.0)
 _PATTERNS = {  # per move family: kick, snare, bass (16 steps per bar, normal groove)
     'groove': ("x...x...x...x...", "....x.......x...", "..x...x...x...x."),
