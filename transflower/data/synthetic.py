@@ -299,7 +299,7 @@ def _upper_body(t, b, P, fps, secm, styles, grooves, energies, acc_dip):
     twist = 6 * g * sw + 8 * ar * ph4 + 6 * ro * sw                   # hips twist (degrees)
     return ang, sway, twist
 
-# %% ../../nbs/05_data.synthetic.ipynb #8e78aeeb
+# %% ../../nbs/05_data.synthetic.ipynb #dde1a108
 _LEGS = ('Left', 'Right')
 _UPPER_POSTURE = ('Spine', 'Spine1', 'Neck', 'Head', 'LeftShoulder', 'LeftArm', 'LeftForeArm', 'LeftHand',
                   'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand')
@@ -339,8 +339,8 @@ def _dancer(seconds, fps, t0, P, beats, bps, styles, grooves, energies, accents,
     half = np.array(grooves)[sec_of_beat] == 'half'
     acc = np.zeros(n_beats, bool); acc[accents] = True
     amps = (np.array([_BOUNCE[styles[s]] for s in sec_of_beat]) * np.asarray(energies)[sec_of_beat]
-            * np.where(acc, 1.5, 1.) * rng.uniform(0.9, 1.1, n_beats))
-    dip = _dips(t, beats, P, ~half | (j % 2 == 0), amps, np.where(half, 1.5, 0.5))
+            * np.where(acc, 1.5, 1.) * np.where(half & (j % 2 == 1), 0.3, 1.) * rng.uniform(0.9, 1.1, n_beats))
+    dip = _dips(t, beats, P, np.ones(n_beats, bool), amps, np.full(n_beats, 0.5))     # half time: heavy-light
     acc_dip = _dips(t, beats, P, acc, np.ones(n_beats), np.full(n_beats, 0.5))
     from scipy.ndimage import gaussian_filter1d
     sig = 0.3 * P * fps
