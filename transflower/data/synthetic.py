@@ -425,7 +425,7 @@ def make_sample(seconds:float=20.,           # length of the sequence
                                   np.random.default_rng([seed, 2]))
     return SyntheticDance(audio, sr, motion, beats, bpm, t0, list(styles), energies, bps, grooves, accents, contacts)
 
-# %% ../../nbs/05_data.synthetic.ipynb #b48a25d5
+# %% ../../nbs/05_data.synthetic.ipynb #fd895673
 def _motion_beats(y, fps):
     "Local minima of the vertical velocity of `y` (sub-frame parabolic refinement), in seconds."
     v = np.gradient(y) * fps
@@ -449,7 +449,7 @@ def dance_stats(sample:SyntheticDance) -> dict:
     rel = P[:, 1:] - P[:, :1]
     return dict(beat_hz=sample.bpm / 60, bounce_hz=float(f[np.argmax(S)]),
                 phase_R=float(np.abs(np.exp(2j * np.pi * phase).mean())) if len(mb) else 0.,
-                motion_beat_phase=float(np.angle(np.exp(2j * np.pi * phase).mean()) / (2 * np.pi) % 1) if len(mb) else np.nan,
+                motion_beat_phase=float(np.angle(np.exp(2j * np.pi * phase).mean()) / (2 * np.pi)) if len(mb) else np.nan,  # in beats, 0 = on the beat
                 foot_speed_contact=float(in_contact.mean()), foot_speed_contact_p95=float(np.percentile(in_contact, 95)),
                 contact_fraction=float(c.mean()),
                 root_excursion=float(np.linalg.norm((P[:, 0] - P[0, 0])[:, [0, 2]], axis=-1).max()),
