@@ -212,11 +212,11 @@ class StopOnNonFinite(Callback):
                   f"training stopped before the optimiser step; the last checkpoint is kept")
         raise CancelFitException()
 
-# %% ../nbs/21_callbacks.ipynb #8914ae57
+# %% ../nbs/21_callbacks.ipynb #a3b4a173
 class StopOnDivergence(Callback):
     "Stop training when the smoothed training loss climbs `factor * max(|best|, 1)` above its best (see above)."
     order, run_valid = 62, False
-    def __init__(self, factor:float=10., beta:float=0.9, min_steps:int=20):
+    def __init__(self, factor:float=10., beta:float=0.9, min_steps:int=10):
         self.factor, self.beta, self.min_steps = factor, beta, min_steps
     def before_fit(self):
         self.learn.diverged = None
@@ -231,9 +231,8 @@ class StopOnDivergence(Callback):
         w['n'] += 1
         w['ema'] = self.beta * w['ema'] + (1 - self.beta) * x
         e = w['ema'] / (1 - self.beta ** w['n'])
-        if w['n'] < self.min_steps: return
         if w['best'] is None or e < w['best']: w['best'] = e; return
-        if e > w['best'] + self.factor * max(abs(w['best']), 1.):
+        if w['n'] >= self.min_steps and e > w['best'] + self.factor * max(abs(w['best']), 1.):
             s = int(self.learn.step)
             self.learn.diverged = {'step': s, 'smoothed_loss': e, 'best_smoothed_loss': w['best']}
             if rank_distrib() == 0:
