@@ -286,7 +286,7 @@ def launch_distributed(nproc:int, *args, **kwargs):
     except torch.multiprocessing.ProcessExitedException as e:
         raise TransflowerError(f"a training process died: {e}") from None
 
-# %% ../nbs/22_train.ipynb #4279becb
+# %% ../nbs/22_train.ipynb #fe2dfba5
 _FIXED = {'data_dir', 'experiment_name', 'experiments_dir', 'max_steps', 'max_epochs', 'batch_size', 'continue_train',
           'nproc', 'no_progress'}
 
@@ -370,7 +370,9 @@ def train_cli(argv=None):
         stop = learn is not None and (getattr(learn, 'nonfinite', None) or getattr(learn, 'diverged', None))
         if stop and rank_distrib() == 0:
             why = f"non-finite {stop['what']}" if getattr(learn, 'nonfinite', None) else 'diverging loss'
-            sys.exit(f"error: training stopped at iteration {stop['step']} ({why}, see above); the checkpoints in {exp} are kept")
+            cks = sorted(p.name for p in (exp/'checkpoints').glob('*.pth'))
+            kept = f"{', '.join(cks)} in {exp/'checkpoints'} kept as they were" if cks else "no checkpoint had been written yet"
+            sys.exit(f"error: training stopped at iteration {stop['step']} ({why}, see above); {kept}")
         return learn
     except TransflowerError as e:
         sys.exit(f"error: {e}")
