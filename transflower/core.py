@@ -118,7 +118,7 @@ def clean_stale_temps(folder, recursive:bool=True, all_stale:bool=False) -> list
             with contextlib.suppress(OSError): p.unlink(); out.append(p)
     return sorted(out)
 
-# %% ../nbs/00_core.ipynb #bf99eb4e
+# %% ../nbs/00_core.ipynb #ce3f3755
 def seed_everything(seed:int=42):
     "Seed Python, NumPy and torch (CPU and CUDA) so that runs are reproducible."
     import torch
@@ -136,11 +136,12 @@ def check_device(device=None, option:str='--device'):
         raise ConfigError(f"{option} {device}: not a torch device (use cpu, cuda or cuda:N)") from None
     if dev.type == 'cuda':
         n = torch.cuda.device_count() if torch.cuda.is_available() else 0
-        if n == 0: raise ConfigError(f"{option} {device}: this machine has no usable CUDA GPU (use {option} cpu)")
+        use = f"{option} cpu" if option.startswith('--') else 'cpu'
+        if n == 0: raise ConfigError(f"{option} {device}: this machine has no usable CUDA GPU (use {use})")
         if dev.index is not None and dev.index >= n:
             raise ConfigError(f"{option} {device}: this machine has {n} CUDA GPU(s) (cuda:0..cuda:{n - 1})")
     elif dev.type == 'mps' and not (hasattr(torch.backends, 'mps') and torch.backends.mps.is_available()):
-        raise ConfigError(f"{option} {device}: MPS is not available on this machine (use {option} cpu)")
+        raise ConfigError(f"{option} {device}: MPS is not available on this machine (use cpu)")
     return dev
 
 def default_device(use_cuda=None):
