@@ -32,23 +32,29 @@ class WriteError(TransflowerError, OSError):
     def __init__(self, code, msg): super().__init__(code, msg); self.msg = msg
     def __str__(self): return self.msg
 
-# %% ../nbs/00_core.ipynb #2bf9bc20
+# %% ../nbs/00_core.ipynb #b9bf5423
 def _umask():
     m = os.umask(0); os.umask(m); return m
 
 _WRITE_ERRNOS = {errno.ENOSPC, errno.EROFS, errno.EACCES, errno.EPERM, errno.EDQUOT, errno.EFBIG, errno.EIO,
                  errno.ENOTDIR, errno.EISDIR, errno.ENAMETOOLONG}
 
+_SHORT_WRITE = re.compile(r'^\d+ requested and \d+ written$')   # numpy's words when a file write stops early
+
+def _short_write(e) -> bool: return isinstance(e, OSError) and e.errno is None and bool(_SHORT_WRITE.match(str(e).strip()))
+
 def write_error(e:OSError, path=None) -> WriteError:
     "A one-line `WriteError` for the `OSError` `e` raised while writing `path` (or the file `e` names)."
     if isinstance(e, WriteError): return e
     f = e.filename if getattr(e, 'filename', None) else path
-    why = e.strerror or str(e).splitlines()[0] or type(e).__name__
-    return WriteError(e.errno, f"{f}: cannot write ({why})" if f is not None else f"cannot write ({why})")
+    if _short_write(e): code, why = errno.ENOSPC, f"No space left on device: {e}"   # numpy's short write: the disk filled up
+    else: code, why = e.errno, e.strerror or str(e).splitlines()[0] or type(e).__name__
+    return WriteError(code, f"{f}: cannot write ({why})" if f is not None else f"cannot write ({why})")
 
 def is_write_error(e:BaseException) -> bool:
     "Whether `e` is an `OSError` of the kinds a full disk or a read-only/forbidden folder raise."
-    return isinstance(e, OSError) and not isinstance(e, FileNotFoundError) and (isinstance(e, WriteError) or e.errno in _WRITE_ERRNOS)
+    return isinstance(e, OSError) and not isinstance(e, FileNotFoundError) and (
+        isinstance(e, WriteError) or e.errno in _WRITE_ERRNOS or _short_write(e))
 
 @contextlib.contextmanager
 def atomic_write(path, mode='wb', **kwargs):
