@@ -165,7 +165,7 @@ def _run_all(fn, jobs, workers, desc, show_progress, labels=None):
         finally: ex.shutdown(wait=True, cancel_futures=True)
     return out
 
-# %% ../../nbs/04_features.extract.ipynb #8b3d9b97
+# %% ../../nbs/04_features.extract.ipynb #5b628269
 def _norm_joints(j):
     if isinstance(j, str) and ',' in j: j = [s.strip() for s in j.split(',') if s.strip()]
     return tuple(j) if isinstance(j, (list, tuple)) else str(j).strip().lower()
@@ -233,7 +233,10 @@ def extract_features(data_dir,                  # folder with `X.wav` + `X.bvh` 
         else:
             fit_ids = sorted(good)
             rep.notes.append("no base_filenames_train.txt: pipelines fitted on every sequence")
-        if not fit_ids: raise DataError(f"no usable sequence to fit the pipelines on ({len(rep.failed)} failed)", d)
+        if not fit_ids:
+            why = '; '.join(f"{k}: {v}" for k, v in list(sorted(rep.failed.items()))[:2]) + ('; ...' if len(rep.failed) > 2 else '')
+            raise DataError(f"no usable sequence to fit the pipelines on ({len(rep.failed)} failed: {why})" if rep.failed
+                            else "no usable sequence to fit the pipelines on", d)
         with _limit_threads():
             ap._fit_features(good[i][0] for i in fit_ids); ap.fit_info_['n_sequences'] = len(fit_ids)
             mpipe.fit([good[i][1] for i in fit_ids])
