@@ -16,9 +16,10 @@ from .callbacks import (TensorBoardLog, SaveCheckpoints, StopOnNonFinite, LogSam
                                    read_checkpoint, to_distributed)
 
 # %% auto #0
-__all__ = ['PIPELINE_GLOBS', 'copy_pipelines', 'load_experiment', 'train', 'launch_distributed', 'train_cli']
+__all__ = ['PIPELINE_GLOBS', 'copy_pipelines', 'load_experiment', 'default_checkpoint', 'train', 'launch_distributed',
+           'train_cli']
 
-# %% ../nbs/22_train.ipynb #b6791e38
+# %% ../nbs/22_train.ipynb #3a2d9d6f
 PIPELINE_GLOBS = ('*.motion_pipeline.*', '*.audio_pipeline.*')
 
 def copy_pipelines(data_dir, exp_dir) -> list:
@@ -33,13 +34,13 @@ def copy_pipelines(data_dir, exp_dir) -> list:
                 out.append(q)
     return out
 
-def load_experiment(exp_dir, which:str='best', device='cpu'):
-    "`(config, model, info)` of a trained experiment: its config, the model with the `which` ('best'/'last') checkpoint in eval mode, and a dict of paths."
+def load_experiment(exp_dir, which:str=None, device='cpu'):
+    "`(config, model, info)` of a trained experiment: its config, the model with the `which` ('best'/'last'; None: `default_checkpoint`) checkpoint in eval mode, and a dict of paths."
     from transflower.config import get_model
     exp = Path(exp_dir)
     if not (exp/'config.yaml').exists(): raise DataError("not an experiment folder (no config.yaml)", exp)
     cfg = load_config(exp/'config.yaml')
-    ck_path = exp/'checkpoints'/f'{which}.pth'
+    ck_path = default_checkpoint(exp) if which is None else exp/'checkpoints'/f'{which}.pth'
     if not ck_path.exists() and which == 'best': ck_path = exp/'checkpoints'/'last.pth'
     ck = read_checkpoint(ck_path, map_location=device)
     model = get_model(cfg).to(device)
@@ -48,6 +49,17 @@ def load_experiment(exp_dir, which:str='best', device='cpu'):
     info = {'checkpoint': ck_path, 'step': ck['step'], 'best_valid': ck.get('best_valid'),
             'pipelines': sorted(p for g in PIPELINE_GLOBS for p in exp.glob(g))}
     return cfg, model, info
+
+# %% ../nbs/22_train.ipynb #d5f46ed9
+def default_checkpoint(exp_dir) -> Path:
+    "The checkpoint used when none is named: the one `checkpoints/selection.json` chose, else `best.pth`, else `last.pth`."
+    ck = Path(exp_dir)/'checkpoints'
+    sel = ck/'selection.json'
+    if sel.exists():
+        try: name = (json.loads(sel.read_text(encoding='utf-8')).get('chosen') or {}).get('file')
+        except (ValueError, AttributeError): name = None
+        if name and (ck/name).is_file(): return ck/name
+    return ck/'best.pth' if (ck/'best.pth').exists() else ck/'last.pth'
 
 # %% ../nbs/22_train.ipynb #cc112a68
 def _resolve(config, exp, continue_train, overrides):
