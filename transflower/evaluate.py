@@ -620,7 +620,7 @@ def show_report(report, # path of a `report.md` written by `evaluate_model`
                 p = report.parent/l[l.index('](') + 2:-1]
                 if p.is_file(): display(Image(filename=str(p)))
 
-# %% ../nbs/41_evaluate.ipynb #c1413bbe
+# %% ../nbs/41_evaluate.ipynb #96b4385a
 @call_parse
 def eval_cli(experiment:str, # experiment folder (config, checkpoint, feature pipelines)
              data_dir:str=None, # data folder with the features, split lists and music (beats or audio)
@@ -628,7 +628,7 @@ def eval_cli(experiment:str, # experiment folder (config, checkpoint, feature pi
              out:str=None, # report folder (default: EXPERIMENT/eval_SPLIT)
              num_samples:int=1, # dances generated per sequence
              seed:int=0, # random seed (generation, music shuffle, bootstrap)
-             temperature:float=1.0, # scale of the latent noise of flow models
+             temperature:float=None, # scale of the latent noise of flow models (default: the experiment's selected one, else 1)
              max_seconds:float=None, # score at most this many seconds after the seed of each sequence
              reference_split:str='train', # split whose ground truth is the reference set of the Fréchet distances
              n_boot:int=1000, # bootstrap resamples of the Fréchet distances
@@ -646,6 +646,9 @@ def eval_cli(experiment:str, # experiment folder (config, checkpoint, feature pi
     "Evaluate an experiment on a split: generated dances, the paper's and the field's metrics, likelihood, and a report."
     try:
         if data_dir is None: raise ConfigError("--data_dir DIR is required")
+        if temperature is None:
+            from transflower.train import default_temperature
+            temperature = default_temperature(experiment) if checkpoint is None else 1.0
         table, report = evaluate_experiment(experiment, data_dir, split=split, out_dir=out, checkpoint=checkpoint, device=device,
                                             num_samples=num_samples, seed=seed, temperature=temperature, max_seconds=max_seconds,
                                             reference_split=reference_split, n_boot=n_boot, sigma=sigma, beats=beats,

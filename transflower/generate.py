@@ -332,7 +332,7 @@ def dance_for_song(exp_or_model,           # experiment folder, `(model, cfg, pi
     files['json'] = save_json(out_dir/f"{song.stem}.generation.json", info)
     return files
 
-# %% ../nbs/31_generate.ipynb #a7b16dea
+# %% ../nbs/31_generate.ipynb #805fdc37
 def _end_bar_line():
     "End the line a console progress bar leaves open (nothing to do in a notebook)."
     from fastprogress.fastprogress import IN_NOTEBOOK
@@ -343,7 +343,7 @@ def generate_cli(experiment:str,             # experiment folder (config, checkp
                  audio:str=None,             # the song to dance to (wav, flac, mp3, ...)
                  out:str='generated',        # output folder
                  seed_bvh:str=None,          # BVH file whose first frames seed the dance (default: the neutral pose)
-                 temperature:float=1.0,      # scale of the latent noise (lower: calmer, more average dances)
+                 temperature:float=None,     # scale of the latent noise (lower: calmer; default: the experiment's selected one, else 1)
                  num_samples:int=1,          # number of dances, generated together
                  seed:int=0,                 # random seed (same seed, same dances)
                  bvh:bool=False,             # also write .bvh files
@@ -361,6 +361,9 @@ def generate_cli(experiment:str,             # experiment folder (config, checkp
         if threads: torch.set_num_threads(int(threads))
         t0 = time.time()
         model, cfg, pipes = load_dancer(experiment, checkpoint=checkpoint, device=device)
+        if temperature is None:
+            from transflower.train import default_temperature
+            temperature = default_temperature(experiment) if checkpoint is None else 1.0
         n = None
         if seconds is not None:
             fps = next((float(p.fps) for p in pipes.values() if hasattr(p, 'fps')), 20.)

@@ -18,8 +18,8 @@ from .metrics import dance_scores, dance_summary, resolve_joints
 from .evaluate import features_to_positions, sequence_beats
 
 # %% auto #0
-__all__ = ['SELECTION_FILE', 'DANCE_CHECKPOINT', 'CRITERION', 'dance_criterion', 'reference_scores', 'dance_check',
-           'write_selection', 'DanceCheck', 'select_checkpoint', 'select_cli']
+__all__ = ['SELECTION_FILE', 'DANCE_CHECKPOINT', 'CRITERION', 'dance_criterion', 'reference_scores', 'song_dance', 'dance_check',
+           'write_selection', 'DanceCheck', 'select_checkpoint', 'select_cli', 'dance_report', 'report_lines']
 
 # %% ../nbs/42_select.ipynb #1d5d413a
 def dance_criterion(summary:dict) -> float:
@@ -28,7 +28,7 @@ def dance_criterion(summary:dict) -> float:
     sr, ar = max(g('speed_ratio', 1e-3), 1e-3), max(g('accel_ratio', 1e-3), 1e-3)
     return float(g('R') + g('tempo_ok') - abs(math.log(sr)) - max(0., math.log(ar / 1.5)))
 
-# %% ../nbs/42_select.ipynb #9618bcb1
+# %% ../nbs/42_select.ipynb #19b930ec
 def _positions(feats, mpipe): return features_to_positions([np.asarray(feats)], mpipe)[0]
 
 def reference_scores(data_dir, # the data folder (features, split lists, beats or audio)
@@ -55,6 +55,31 @@ def _motion_modality(mpipe):
     if name: return name
     raise ConfigError("the motion pipeline has no feature name")
 
+def song_dance(model, # a trained model (`cfg`, `sample`)
+               data_dir, # the data folder
+               seq_id:str, # the sequence whose song is danced to
+               motion_pipeline, # the fitted motion pipeline
+               seconds:float=None, # seconds generated after the seed (None: to the end of the song)
+               temperature:float=1.0, # sampling temperature
+               seed:int=0, # random seed
+               plan:GenerationPlan=None, # default: the model's
+              ) -> tuple: # (generated positions, ground-truth positions, music beat times or None), after the seed
+    "Dance to a sequence's song, seeded with its first frames of ground truth: joint positions of the dance and of the truth after the seed."
+    plan = plan or GenerationPlan.from_model(model)
+    mmod, fps = plan.input_modalities[plan.ar[0][0]], float(motion_pipeline.fps)
+    S0 = plan.seed_frames
+    motion = np.load(Path(data_dir)/f'{seq_id}.{mmod}.npy', mmap_mode='r')
+    cond = {plan.input_modalities[q]: np.load(Path(data_dir)/f'{seq_id}.{plan.input_modalities[q]}.npy') for q in plan.cond}
+    T = min([len(motion)] + [len(c) for c in cond.values()])
+    n = T - S0 if seconds is None else min(T - S0, max(3, int(round(seconds * fps))))
+    g = generate(model, cond, seed_motion=np.array(motion[:S0]), n_frames=n, temperature=temperature, seed=seed,
+                 show_progress=False, plan=plan)[0]
+    gen = _positions(g, motion_pipeline)[S0:S0 + n]
+    truth = _positions(np.array(motion[:S0 + n]), motion_pipeline)[S0:]
+    b = sequence_beats(data_dir, seq_id)
+    if b is not None: b = b - S0 / fps; b = b[(b >= 0) & (b < n / fps)]
+    return gen, truth, b
+
 def dance_check(model, # a trained model (`cfg`, `sample`)
                 data_dir, # the data folder
                 ids, # sequence ids of the songs danced to (held out from training)
@@ -65,35 +90,27 @@ def dance_check(model, # a trained model (`cfg`, `sample`)
                 seed:int=0, # song i uses the random seed `seed + i`
                ) -> dict: # `dance_summary` + 'score' (`dance_criterion`) + 'per_song'
     "Generate `seconds` of dance for each song of `ids` (seeded with its ground truth) and score it against the music and the reference."
-    plan = GenerationPlan.from_model(model)
-    mmod, fps = plan.input_modalities[plan.ar[0][0]], float(motion_pipeline.fps)
-    S0, scores, per = plan.seed_frames, [], {}
+    plan, fps = GenerationPlan.from_model(model), float(motion_pipeline.fps)
+    scores, per = [], {}
     for i, sid in enumerate(ids):
-        motion = np.load(Path(data_dir)/f'{sid}.{mmod}.npy', mmap_mode='r')
-        cond = {plan.input_modalities[q]: np.load(Path(data_dir)/f'{sid}.{plan.input_modalities[q]}.npy') for q in plan.cond}
-        n = max(3, int(round(seconds * fps)))
-        g = generate(model, cond, seed_motion=np.array(motion[:S0]), n_frames=n, temperature=temperature, seed=seed + i,
-                     show_progress=False, plan=plan)[0]
-        p = _positions(g, motion_pipeline)[S0:]
-        b = sequence_beats(data_dir, sid)
-        if b is not None: b = b - S0 / fps; b = b[(b >= 0) & (b < len(p) / fps)]
-        s = dance_scores(p, fps, b, motion_pipeline.template.joint_names)
-        scores.append(s); per[sid] = s
+        gen, _, b = song_dance(model, data_dir, sid, motion_pipeline, seconds, temperature, seed + i, plan)
+        per[sid] = s = dance_scores(gen, fps, b, motion_pipeline.template.joint_names)
+        scores.append(s)
     out = dance_summary(scores, reference)
     out['score'] = dance_criterion(out)
     out['per_song'] = per
     return out
 
-# %% ../nbs/42_select.ipynb #3ca22d1b
+# %% ../nbs/42_select.ipynb #490b40c9
 SELECTION_FILE, DANCE_CHECKPOINT = 'selection.json', 'dance.pth'
 CRITERION = ("score = R + on_tempo - |ln(speed ratio)| - max(0, ln(acceleration ratio / 1.5)); R: phase locking of the "
              "motion beats (minima of the hips' vertical velocity) to the music beats; on_tempo: fraction of songs whose hips "
              "bounce frequency is the beat rate, half or double it within 10 %; ratios: mean joint speed/acceleration (relative "
              "to the root) over the training dances'; ties within 0.02 go to the lower validation NLL")
 
-def _row(step, val, summ):
+def _row(step, val, summ, temperature=1.0):
     keep = ('score', 'R', 'tempo_ok', 'bounce_hz', 'beat_hz', 'speed_ratio', 'accel_ratio', 'skate_ratio', 'drift_max')
-    r = dict(step=int(step), valid_loss=None if val is None or not math.isfinite(val) else float(val))
+    r = dict(step=int(step), temperature=float(temperature), valid_loss=None if val is None or not math.isfinite(val) else float(val))
     r.update({k: (None if not np.isfinite(summ.get(k, math.nan)) else float(summ[k])) for k in keep})
     return r
 
@@ -104,20 +121,21 @@ def _better(new, old, tie:float=0.02):
         return (new['valid_loss'] if new['valid_loss'] is not None else math.inf) < (old['valid_loss'] if old['valid_loss'] is not None else math.inf)
     return False
 
-def write_selection(folder, rows:list, chosen:dict, ids, seconds, temperature, source:str) -> Path:
-    "Write `selection.json` (criterion, settings, the chosen checkpoint and every candidate's figures) into `folder`."
+def write_selection(folder, rows:list, chosen:dict, ids, seconds, temperatures, source:str) -> Path:
+    "Write `selection.json` (criterion, settings, the chosen checkpoint and temperature, every candidate's figures) into `folder`."
     return save_json(Path(folder)/SELECTION_FILE, dict(
-        criterion=CRITERION, songs=list(ids), seconds=seconds, temperature=temperature, source=source,
+        criterion=CRITERION, songs=list(ids), seconds=seconds, temperatures=list(temperatures), source=source,
         chosen=None if chosen is None else dict(file=chosen.get('file', DANCE_CHECKPOINT), **{k: v for k, v in chosen.items() if k != 'file'}),
         candidates=rows))
 
 class DanceCheck(Callback):
     "After each validation: dance to held-out songs, score with `dance_criterion`, keep the best as `checkpoints/dance.pth`."
     order = 70                                  # after SaveCheckpoints (65) has written last.pth
-    def __init__(self, data_dir, ids=None, split:str='val', seconds:float=8., temperature:float=1.0, seed:int=0,
+    def __init__(self, data_dir, ids=None, split:str='val', seconds:float=8., temperatures=(1.0,), seed:int=0,
                  reference_split:str='train', max_reference:int=8):
         self.data_dir, self.ids, self.split, self.seconds = Path(data_dir), ids, split, seconds
-        self.temperature, self.seed, self.reference_split, self.max_reference = temperature, seed, reference_split, max_reference
+        self.temperatures = [float(t) for t in (temperatures if isinstance(temperatures, (list, tuple)) else [temperatures])]
+        self.seed, self.reference_split, self.max_reference = seed, reference_split, max_reference
     def before_fit(self):
         self._fitting = False
         if getattr(self, 'ref', None) is not None: return
@@ -138,23 +156,25 @@ class DanceCheck(Callback):
         if not self._fitting or getattr(self.learn, 'nonfinite', None) or rank_distrib() != 0: return
         from transflower.learner import unwrap_model
         model = unwrap_model(self.learn.model)
-        summ = dance_check(model, self.data_dir, self.ids, self.mpipe, self.ref, self.seconds, self.temperature, self.seed)
-        row = _row(self.learn.step, getattr(self.learn, 'last_valid', None), summ)
-        self.rows.append(row)
+        rows = [_row(self.learn.step, getattr(self.learn, 'last_valid', None),
+                     dance_check(model, self.data_dir, self.ids, self.mpipe, self.ref, self.seconds, t, self.seed), t)
+                for t in self.temperatures]
+        self.rows += rows
+        row = max(rows, key=lambda r: r['score'])
         last = self.folder/'last.pth'
         if _better(row, self.best) and last.exists():
             tmp = self.folder/f'.{DANCE_CHECKPOINT}.tmp'
             shutil.copyfile(last, tmp); tmp.replace(self.folder/DANCE_CHECKPOINT)
             self.best = dict(file=DANCE_CHECKPOINT, **row)
-        write_selection(self.folder, self.rows, self.best, self.ids, self.seconds, self.temperature, 'DanceCheck during training')
+        write_selection(self.folder, self.rows, self.best, self.ids, self.seconds, self.temperatures, 'DanceCheck during training')
 
-# %% ../nbs/42_select.ipynb #b62a4241
+# %% ../nbs/42_select.ipynb #958daadc
 def select_checkpoint(exp_dir, # experiment folder
                       data_dir=None, # data folder (default: the one the experiment was trained on, from train_info.json)
                       split:str='val', # songs danced to (held out from training)
                       ids=None, # or these sequence ids
                       seconds:float=8., # seconds of dance per song and checkpoint
-                      temperature:float=1.0, # sampling temperature
+                      temperatures=(1.0,), # sampling temperatures tried with each checkpoint
                       seed:int=0, # random seed of the dances
                       candidates=None, # checkpoint file names in `checkpoints/` (default: every *.pth but dance.pth)
                       device='cpu', # torch device
@@ -179,14 +199,15 @@ def select_checkpoint(exp_dir, # experiment folder
             mmod = plan.input_modalities[plan.ar[0][0]]
             mpipe = find_pipelines(exp, [mmod]).get(mmod) or find_pipelines(data_dir, [mmod])[mmod]
             ref = reference_scores(data_dir, mpipe, 'train')
-        summ = dance_check(model, data_dir, ids, mpipe, ref, seconds, temperature, seed)
-        row = dict(file=name, **_row(info['step'], info.get('best_valid') if name == 'best.pth' else None, summ))
-        rows.append(row)
-        if _better(row, best): best = row
+        for t in temperatures:
+            summ = dance_check(model, data_dir, ids, mpipe, ref, seconds, t, seed)
+            row = dict(file=name, **_row(info['step'], info.get('best_valid') if name == 'best.pth' else None, summ, t))
+            rows.append(row)
+            if _better(row, best): best = row
     tmp = ck/f'.{DANCE_CHECKPOINT}.tmp'
     shutil.copyfile(ck/best['file'], tmp); tmp.replace(ck/DANCE_CHECKPOINT)
     chosen = dict(best, source_file=best['file'], file=DANCE_CHECKPOINT)
-    write_selection(ck, rows, chosen, ids, seconds, temperature, 'select_checkpoint after training')
+    write_selection(ck, rows, chosen, ids, seconds, temperatures, 'select_checkpoint after training')
     return json.loads((ck/SELECTION_FILE).read_text())
 
 @call_parse
@@ -194,13 +215,62 @@ def select_cli(experiment:str, # experiment folder
                data_dir:str=None, # data folder (default: the training data recorded in the experiment)
                split:str='val', # split whose songs are danced to
                seconds:float=8., # seconds of dance per song and checkpoint
-               temperature:float=1.0, # sampling temperature
+               temperatures:str='1.0', # sampling temperatures to try, comma-separated (e.g. 1,0.5)
                seed:int=0, # random seed
               ):
     "Choose the checkpoint that dances best (see `dance_criterion`); later generate/eval runs use it by default."
-    try: sel = select_checkpoint(experiment, data_dir, split, seconds=seconds, temperature=temperature, seed=seed)
+    try:
+        try: temps = [float(t) for t in str(temperatures).split(',')]
+        except ValueError: raise ConfigError(f"--temperatures: expected numbers separated by commas, got {temperatures!r}") from None
+        sel = select_checkpoint(experiment, data_dir, split, seconds=seconds, temperatures=temps, seed=seed)
     except TransflowerError as e: sys.exit(f"error: {e}")
     for r in sel['candidates']:
-        print(f"{r['file']}: iteration {r['step']}, score {r['score']:.3f} (R {r['R'] or 0:.2f}, on tempo {r['tempo_ok'] or 0:.0%}, "
+        print(f"{r['file']}: iteration {r['step']}, temperature {r['temperature']:g}, score {r['score']:.3f} (R {r['R'] or 0:.2f}, on tempo {r['tempo_ok'] or 0:.0%}, "
               f"speed {r['speed_ratio'] or 0:.2f}x, accel {r['accel_ratio'] or 0:.2f}x)")
-    print(f"chosen: {sel['chosen']['source_file']} -> {Path(experiment)/'checkpoints'/DANCE_CHECKPOINT}")
+    print(f"chosen: {sel['chosen']['source_file']} at temperature {sel['chosen']['temperature']:g} -> {Path(experiment)/'checkpoints'/DANCE_CHECKPOINT}")
+
+# %% ../nbs/42_select.ipynb #bf2b1c0d
+def dance_report(model, # a trained model
+                 data_dir, # the data folder
+                 ids, # held-out sequence ids (at least 2 for the mismatched-music baseline)
+                 motion_pipeline, # the fitted motion pipeline
+                 reference:list=None, # `reference_scores` of the training dances (default: computed)
+                 seconds:float=None, # seconds per song after the seed (None: whole songs)
+                 temperature:float=1.0, # sampling temperature
+                 seed:int=0, # song i uses the seed `seed + i`
+                 plot=None, # path of a PNG for the hips-vs-beats figure of the first song (None: no figure)
+                ) -> dict: # model / ground truth / mismatched music summaries, verdict, (passed, line), figure path
+    "Dance to held-out songs and score the dances beside the ground truth and mismatched music; one-line verdict; optional figure."
+    from transflower.metrics import dance_verdict, plot_hips_vs_beats, shuffle_pairs
+    ids = list(ids)
+    if reference is None: reference = reference_scores(data_dir, motion_pipeline, 'train')
+    fps, skel = float(motion_pipeline.fps), motion_pipeline.template.joint_names
+    plan = GenerationPlan.from_model(model)
+    runs = {sid: song_dance(model, data_dir, sid, motion_pipeline, seconds, temperature, seed + i, plan) for i, sid in enumerate(ids)}
+    out = {'model': dance_summary([dance_scores(g, fps, b, skel) for g, _, b in runs.values()], reference),
+           'ground truth': dance_summary([dance_scores(t, fps, b, skel) for _, t, b in runs.values()], reference)}
+    if len(ids) >= 2:
+        mm = []
+        for sid, mid in shuffle_pairs(ids, seed):
+            t, b = runs[sid][1], runs[mid][2]
+            mm.append(dance_scores(t, fps, None if b is None else b[b < len(t) / fps], skel))
+        out['mismatched music'] = dance_summary(mm, reference)
+    out['passed'], out['verdict'] = dance_verdict(out['model'])
+    out['ids'], out['figure'] = ids, None
+    if plot is not None:
+        import matplotlib; import matplotlib.pyplot as plt
+        g, t, b = runs[ids[0]]
+        fig = plot_hips_vs_beats(t, g, fps, b, title=f"{ids[0]} (held out)", seconds=10)
+        with atomic_write(plot, 'wb') as f: fig.savefig(f, format='png', dpi=100, bbox_inches='tight')
+        plt.close(fig)
+        out['figure'] = Path(plot)
+    return out
+
+def report_lines(rep:dict) -> list:
+    "Three short lines of a `dance_report`: model, ground truth, mismatched music (tempo, R, speed, acceleration, skating, drift)."
+    f = lambda s: (f"on tempo {s['tempo_ok']:.0%}, R {s['R']:.2f}, speed {s.get('speed_ratio', math.nan):.2f}x, "
+                   f"accel {s.get('accel_ratio', math.nan):.2f}x, skating {s['skate']:.2f} m/s, drift {s['drift_max']:.1f} m")
+    rows = [f"{'model':>16}: {f(rep['model'])}", f"{'ground truth':>16}: {f(rep['ground truth'])}"]
+    if 'mismatched music' in rep:
+        s = rep['mismatched music']; rows.append(f"{'mismatched music':>16}: on tempo {s['tempo_ok']:.0%}, R {s['R']:.2f}")
+    return rows

@@ -16,8 +16,8 @@ from .callbacks import (TensorBoardLog, SaveCheckpoints, StopOnNonFinite, LogSam
                                    read_checkpoint, to_distributed)
 
 # %% auto #0
-__all__ = ['PIPELINE_GLOBS', 'copy_pipelines', 'load_experiment', 'default_checkpoint', 'train', 'launch_distributed',
-           'train_cli']
+__all__ = ['PIPELINE_GLOBS', 'copy_pipelines', 'load_experiment', 'default_checkpoint', 'default_temperature', 'train',
+           'launch_distributed', 'train_cli']
 
 # %% ../nbs/22_train.ipynb #3a2d9d6f
 PIPELINE_GLOBS = ('*.motion_pipeline.*', '*.audio_pipeline.*')
@@ -50,7 +50,7 @@ def load_experiment(exp_dir, which:str=None, device='cpu'):
             'pipelines': sorted(p for g in PIPELINE_GLOBS for p in exp.glob(g))}
     return cfg, model, info
 
-# %% ../nbs/22_train.ipynb #d5f46ed9
+# %% ../nbs/22_train.ipynb #6a9958af
 def default_checkpoint(exp_dir) -> Path:
     "The checkpoint used when none is named: the one `checkpoints/selection.json` chose, else `best.pth`, else `last.pth`."
     ck = Path(exp_dir)/'checkpoints'
@@ -60,6 +60,18 @@ def default_checkpoint(exp_dir) -> Path:
         except (ValueError, AttributeError): name = None
         if name and (ck/name).is_file(): return ck/name
     return ck/'best.pth' if (ck/'best.pth').exists() else ck/'last.pth'
+
+def default_temperature(exp_dir, default:float=1.0) -> float:
+    "The sampling temperature `checkpoints/selection.json` chose with its checkpoint, else `default`."
+    sel = Path(exp_dir)/'checkpoints'/'selection.json'
+    if sel.exists() and default_checkpoint(exp_dir).name == ((_read_json(sel) or {}).get('chosen') or {}).get('file'):
+        t = ((_read_json(sel) or {}).get('chosen') or {}).get('temperature')
+        if isinstance(t, (int, float)) and t >= 0: return float(t)
+    return float(default)
+
+def _read_json(p):
+    try: return json.loads(Path(p).read_text(encoding='utf-8'))
+    except (ValueError, OSError): return None
 
 # %% ../nbs/22_train.ipynb #cc112a68
 def _resolve(config, exp, continue_train, overrides):
