@@ -45,7 +45,7 @@ def sample_skeleton(n_frames:int=1, fps:float=60) -> Motion:
     m.values[:, 1] = HIPS_HEIGHT
     return m
 
-# %% ../../nbs/05_data.synthetic.ipynb #1606bf8a
+# %% ../../nbs/05_data.synthetic.ipynb #be44631d
 STYLES = ('groove', 'step', 'rock', 'kick', 'turn', 'arms')      # move families
 GROOVES = ('half', 'normal', 'double')
 STYLE_COLORS = dict(zip(STYLES, ['tab:blue', 'tab:orange', 'tab:red', 'tab:purple', 'tab:green', 'tab:brown']))  # for plots
@@ -92,13 +92,14 @@ _WAVE = np.sin(_PH) + 0.45 * np.sin(2 * _PH) + 0.2 * np.sin(3 * _PH)      # one 
 
 def _render_bass(n, sr, starts, lengths, freqs, vel):
     "Bass notes (three harmonics from a wavetable) with 6 ms attack, exponential decay and a 20 ms release."
-    y = np.zeros(n)
+    y, envs = np.zeros(n), {}
     for s0, L, f, v in zip(starts, lengths, freqs, vel):
         i = int(round(s0 * sr)); k = min(int((L + 0.02) * sr), n - i)
         if k <= 0: continue
-        tau = np.arange(k) / sr
-        env = v * (1 - np.exp(-tau / 0.006)) * np.exp(-tau / (0.6 * L)) * np.clip((L + 0.02 - tau) / 0.02, 0, 1)
-        y[i:i + k] += env * _WAVE[(np.arange(k) * (f * 4096 / sr)).astype(np.int64) % 4096]
+        if (L, k) not in envs:                                        # few distinct note lengths: one envelope each
+            tau = np.arange(k) / sr
+            envs[L, k] = (1 - np.exp(-tau / 0.006)) * np.exp(-tau / (0.6 * L)) * np.clip((L + 0.02 - tau) / 0.02, 0, 1)
+        y[i:i + k] += v * envs[L, k] * _WAVE[(np.arange(k) * (f * 4096 / sr)).astype(np.int64) % 4096]
     return y
 
 def _music(seconds, sr, t0, P, n_beats, bps, styles, grooves, energies, accents, seed, rng):
@@ -109,13 +110,14 @@ def _music(seconds, sr, t0, P, n_beats, bps, styles, grooves, energies, accents,
     ts = t0 + k * P / 4
     pos, bar = k % 16, k // 16
     sec = np.minimum(k // 4 // bps, n_sec - 1)
-    st = np.array(styles)[sec]; gr = np.array(grooves)[sec]; en = np.asarray(energies)[sec]
-    pats = {s: [_pat(p) for p in _PATTERNS[s]] for s in STYLES}
-    half = [_pat(p) for p in _HALF]
-    kick_on = np.array([half[0][p] if g == 'half' else pats[s][0][p] for s, g, p in zip(st, gr, pos)])
-    snare_on = np.array([half[1][p] if g == 'half' else (pats[s][1][p] or (g == 'double' and _pat(_DOUBLE_SNARE)[p]))
-                         for s, g, p in zip(st, gr, pos)])
-    hats_on = np.array([_pat(_HATS[e] if g != 'double' else _HATS[1.0])[p] for e, g, p in zip(en, gr, pos)])
+    fi = np.array([STYLES.index(f) for f in styles])[sec]
+    half = np.array([g == 'half' for g in grooves])[sec]; double = np.array([g == 'double' for g in grooves])[sec]
+    en = np.asarray(energies)[sec]
+    tab = {i: np.array([[c == 'x' for c in _PATTERNS[f][i]] for f in STYLES]) for i in range(3)}   # (family, step) tables
+    kick_on = np.where(half, _pat(_HALF[0])[pos], tab[0][fi, pos])
+    snare_on = np.where(half, _pat(_HALF[1])[pos], tab[1][fi, pos] | (double & _pat(_DOUBLE_SNARE)[pos]))
+    hats = np.array([_pat(_HATS[e]) for e in ENERGIES])
+    hats_on = np.where(double, _pat(_HATS[1.0])[pos], hats[np.searchsorted(ENERGIES, en), pos])
     acc = np.zeros(len(k), bool); acc[4 * np.asarray(accents, int)] = True
     kick, snare, hat, crash = _one_shots(sr, np.random.default_rng([seed, 1]))
     kick_vel = np.where(acc, 1.0, 0.55 + 0.15 * en)
@@ -127,10 +129,11 @@ def _music(seconds, sr, t0, P, n_beats, bps, styles, grooves, energies, accents,
          + _render_hits(n, sr, ts[hats_on], hat_vel[hats_on], hat)
          + _render_hits(n, sr, ts[acc], np.full(acc.sum(), 0.5), crash))
     root = 36 + rng.integers(0, 12)                                   # MIDI note of the key's bass root (C2..B2)
-    bh = np.array([pats[s][2][p] for s, p in zip(st, pos)])
-    semis = _PROGRESSION[bar % 4] + np.array([_BASS_WALK.get(s, {}).get(p, 0) for s, p in zip(st, pos)])
+    bh = tab[2][fi, pos]
+    walk = np.array([[_BASS_WALK.get(f, {}).get(p, 0) for p in range(16)] for f in STYLES])
+    semis = _PROGRESSION[bar % 4] + walk[fi, pos]
     freqs = 440 * 2 ** ((root + semis - 69) / 12)
-    lens = np.array([_BASS_LEN[s] for s in st]) * P / 4 * 0.9
+    lens = np.array([_BASS_LEN[f] for f in STYLES])[fi] * P / 4 * 0.9
     y = y + 0.35 * _render_bass(n, sr, ts[bh], lens[bh], freqs[bh], (0.6 + 0.4 * en[bh]))
     return (0.9 * y / np.abs(y).max()).astype(np.float32)
 
@@ -422,7 +425,7 @@ def make_sample(seconds:float=20.,           # length of the sequence
                                   np.random.default_rng([seed, 2]))
     return SyntheticDance(audio, sr, motion, beats, bpm, t0, list(styles), energies, bps, grooves, accents, contacts)
 
-# %% ../../nbs/05_data.synthetic.ipynb #b48a25d5
+# %% ../../nbs/05_data.synthetic.ipynb #fd895673
 def _motion_beats(y, fps):
     "Local minima of the vertical velocity of `y` (sub-frame parabolic refinement), in seconds."
     v = np.gradient(y) * fps
@@ -446,7 +449,7 @@ def dance_stats(sample:SyntheticDance) -> dict:
     rel = P[:, 1:] - P[:, :1]
     return dict(beat_hz=sample.bpm / 60, bounce_hz=float(f[np.argmax(S)]),
                 phase_R=float(np.abs(np.exp(2j * np.pi * phase).mean())) if len(mb) else 0.,
-                motion_beat_phase=float(np.angle(np.exp(2j * np.pi * phase).mean()) / (2 * np.pi) % 1) if len(mb) else np.nan,
+                motion_beat_phase=float(np.angle(np.exp(2j * np.pi * phase).mean()) / (2 * np.pi)) if len(mb) else np.nan,  # in beats, 0 = on the beat
                 foot_speed_contact=float(in_contact.mean()), foot_speed_contact_p95=float(np.percentile(in_contact, 95)),
                 contact_fraction=float(c.mean()),
                 root_excursion=float(np.linalg.norm((P[:, 0] - P[0, 0])[:, [0, 2]], axis=-1).max()),
