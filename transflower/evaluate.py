@@ -586,12 +586,12 @@ def evaluate_model(model, # a trained model (flow or deterministic) with `cfg` a
     table.attrs['results'] = results
     return table, report
 
-# %% ../nbs/41_evaluate.ipynb #a79df3c9
+# %% ../nbs/41_evaluate.ipynb #7e591abc
 def evaluate_experiment(exp_dir, # experiment folder (config.yaml, checkpoints/, feature pipelines)
                         data_dir, # the data folder the split is read from
                         split:str='test', # the evaluated split
                         out_dir=None, # report folder (default: `exp_dir/eval_<split>`)
-                        checkpoint:str=None, # 'best', 'last' or a name (default: best, else last)
+                        checkpoint:str=None, # 'best', 'last' or a name (default: the selected one, `train.default_checkpoint`)
                         device=None, # torch device (default: CUDA if available)
                         **kwargs, # passed to `evaluate_model` (num_samples, seed, temperature, max_seconds, n_boot, ...)
                        ): # (the `metrics_table` DataFrame, path of `report.md`)
@@ -620,7 +620,7 @@ def show_report(report, # path of a `report.md` written by `evaluate_model`
                 p = report.parent/l[l.index('](') + 2:-1]
                 if p.is_file(): display(Image(filename=str(p)))
 
-# %% ../nbs/41_evaluate.ipynb #96b4385a
+# %% ../nbs/41_evaluate.ipynb #2b325f17
 @call_parse
 def eval_cli(experiment:str, # experiment folder (config, checkpoint, feature pipelines)
              data_dir:str=None, # data folder with the features, split lists and music (beats or audio)
@@ -639,7 +639,7 @@ def eval_cli(experiment:str, # experiment folder (config, checkpoint, feature pi
              max_reference:int=None, # use at most this many reference sequences
              no_nll:store_true=False, # skip the likelihood
              nll_stride:int=1, # frames between likelihood windows
-             checkpoint:str=None, # checkpoint name ('best', 'last') or path (default: best, else last)
+             checkpoint:str=None, # checkpoint name ('best', 'last') or path (default: the selected one, see `train.default_checkpoint`)
              device:str=None, # torch device, e.g. cpu or cuda (default: cuda if available)
              quiet:store_true=False, # no progress bars
             ):
