@@ -104,6 +104,11 @@ _OPTIONS = [
 def _build_schema(opts): return {o.key: o for o in opts}
 SCHEMA = _build_schema(_OPTIONS)
 
+# %% ../nbs/15_config.ipynb #c4b69f4a
+SCHEMA.update(_build_schema([   # training options of the dance recipe (transflower.learner.ContextNoise)
+    _O('context_noise', 'float', 0.0, 'training only: SD of Gaussian noise added to the autoregressive (motion) inputs, in '
+       'standardised units (against exposure bias; makes the model use the music)', group='train')]))
+
 # %% ../nbs/15_config.ipynb #f68cef3c
 _TRUE, _FALSE = ('true', 'yes', 'on', '1', 'y', 't'), ('false', 'no', 'off', '0', 'n', 'f')
 

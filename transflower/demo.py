@@ -13,12 +13,14 @@ from .callbacks import read_checkpoint
 from .generate import _end_bar_line
 
 # %% auto #0
-__all__ = ['make_demo_data', 'run_demo', 'demo_cli']
+__all__ = ['make_demo_data', 'run_demo', 'demo_report', 'demo_cli']
 
-# %% ../nbs/32_demo.ipynb #b56f767f
+# %% ../nbs/32_demo.ipynb #f478d345
 def _split(ids):
-    "Train / val / test lists: the last id is the test song, the one before the validation song."
-    return {'train': ids[:-2], 'val': ids[-2:-1], 'test': ids[-1:]} if len(ids) >= 3 else {'train': ids, 'val': ids[-1:], 'test': ids[-1:]}
+    "Train / val / test lists: the last `k` ids are the test songs, the `k` before them the validation songs (k = 3 from 12 songs, 2 from 6, else 1)."
+    if len(ids) < 3: return {'train': ids, 'val': ids[-1:], 'test': ids[-1:]}
+    k = 3 if len(ids) >= 12 else 2 if len(ids) >= 6 else 1
+    return {'train': ids[:-2 * k], 'val': ids[-2 * k:-k], 'test': ids[-k:]}
 
 def make_demo_data(data_dir, n_sequences:int=10, seconds:float=20., seed:int=0, show_progress:bool=True) -> Path:
     "Write `n_sequences` synthetic songs + dances (`sample_NNN.wav/.bvh`) and split lists into `data_dir`, skipping those present."
@@ -32,20 +34,21 @@ def make_demo_data(data_dir, n_sequences:int=10, seconds:float=20., seed:int=0, 
     for k, v in _split(ids).items(): save_text(d/f"base_filenames_{k}.txt", ''.join(f"{i}\n" for i in v))
     return d
 
-# %% ../nbs/32_demo.ipynb #78608f8e
+# %% ../nbs/32_demo.ipynb #10571504
 def _stage(k, what, quiet):
     if quiet: return
     if k > 1: _end_bar_line()
-    print(f"[{k}/4] {what}", flush=True)
+    print(f"[{k}/5] {what}", flush=True)
 
 def run_demo(out='transflower_demo',       # working folder (reused: finished stages are skipped)
-             n_sequences:int=24,           # synthetic songs (the last is held out for the dance)
+             n_sequences:int=40,           # synthetic songs (the last 3 are held out for the dances, the 3 before for validation)
              seconds:float=20.,            # length of each song (s)
-             preset:str='transflower_tiny', # model preset to train
-             max_steps:int=1200,           # training iterations
+             preset:str='transflower_dance', # model preset to train
+             max_steps:int=None,           # training iterations (None: the preset's)
              seed:int=0,                   # seed of the data and of the dance
-             temperature:float=0.8,        # sampling temperature of the dance
-             checkpoint:str='last',        # checkpoint to dance with ('last' or 'best')
+             temperature:float=None,       # sampling temperature of the dances (None: the one the dance check chose)
+             temperatures=(1.0, 0.6, 0.3), # temperatures the dance check tries with each checkpoint
+             checkpoint:str=None,          # checkpoint to dance with (None: the one the dance check chose; 'best', 'last')
              video:bool=True,              # render the videos
              video_size:int=360,           # video height (pixels)
              threads:int=1,                # CPU threads for torch (None: torch's default)
@@ -55,10 +58,10 @@ def run_demo(out='transflower_demo',       # working folder (reused: finished st
     import torch
     old_threads = torch.get_num_threads()
     if threads: torch.set_num_threads(int(threads))
-    try: return _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, checkpoint, video, video_size, show_progress)
+    try: return _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, temperatures, checkpoint, video, video_size, show_progress)
     finally: torch.set_num_threads(old_threads)
 
-def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, checkpoint, video, video_size, show_progress):
+def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, temperatures, checkpoint, video, video_size, show_progress):
     from transflower.features.extract import extract_features
     from transflower.train import train
     from transflower.generate import dance_for_song
@@ -72,6 +75,9 @@ def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, c
     _stage(2, "features (audio + motion at 20 fps)", quiet)
     t = time.time(); rep = extract_features(data, show_progress=show_progress); times['features'] = time.time() - t
     if rep.failed: raise DataError(f"feature extraction failed for {', '.join(rep.failed)}", data)
+    if max_steps is None:
+        from transflower.config import load_config
+        max_steps = int(load_config(preset).get('max_steps') or 1200)
     exp = exps/name
     last = exp/'checkpoints'/'last.pth'
     done_steps = int(read_checkpoint(last)['step']) if last.exists() else 0
@@ -80,9 +86,13 @@ def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, c
         _stage(3, f"training {preset}: done already ({done_steps} iterations)", quiet)
     else:
         _stage(3, f"training {preset} for {max_steps} iterations" + (f" (resuming at {done_steps})" if done_steps else ''), quiet)
+        from transflower.select import DanceCheck       # 42_select: the dance check that picks the checkpoint
         train(preset, data, name, experiments_dir=exps, continue_train=done_steps > 0, max_steps=max_steps,
-              show_progress=show_progress, seed=seed)
+              show_progress=show_progress, seed=seed, cbs=[DanceCheck(data, split='val', seconds=6., temperatures=temperatures)])
     times['training'] = time.time() - t
+    if temperature is None:
+        from transflower.train import default_temperature
+        temperature = default_temperature(exp) if checkpoint is None else 1.0
     song_id = (data/'base_filenames_test.txt').read_text().split()[0]
     song, truth = data/f"{song_id}.wav", data/f"{song_id}.bvh"
     dances = out/'dances'
@@ -92,8 +102,10 @@ def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, c
         _stage(4, f"dance for the unseen song {song.name}: done already", quiet)
         files = {'bvh': [want[0]], 'mp4': want[1:2], 'npy': sorted(dances.glob(f"{song_id}_0.*.npy")), 'json': dances/f"{song_id}.generation.json"}
     else:
+        from transflower.train import default_checkpoint, default_temperature
+        ck_name = checkpoint or default_checkpoint(exp).stem
         _stage(4, f"dance for the unseen song {song.name} (seeded with the first second of its dance, "
-                  f"{checkpoint} checkpoint, temperature {temperature:g})", quiet)
+                  f"{ck_name} checkpoint, temperature {temperature:g})", quiet)
         files = dance_for_song(exp, song, dances, seed_bvh=truth, seed=seed, temperature=temperature, bvh=True,
                                video=video, checkpoint=checkpoint, video_size=video_size, show_progress=show_progress)
         if video:
@@ -107,22 +119,44 @@ def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, c
                                  size=video_size, title=['ground truth', 'generated'], show_progress=show_progress)
     times['dance'] = time.time() - t
     files['vs_truth'] = want[2] if video else None
+    t = time.time()
+    test_ids = (data/'base_filenames_test.txt').read_text().split()
+    _stage(5, f"does it dance? {len(test_ids)} unseen songs danced and scored against the ground truth and mismatched music", quiet)
+    files['report'] = demo_report(exp, data, test_ids, dances, temperature=temperature, seed=seed, checkpoint=checkpoint)
+    files['plot'] = files['report']['figure']
+    times['report'] = time.time() - t
     files['experiment'], files['seconds'], files['times'] = exp, time.time() - t0, times
     if not quiet:
-        shown = [files['bvh'][0]] + ([files['mp4'][0], files['vs_truth']] if video else [])
+        shown = [files['bvh'][0]] + ([files['mp4'][0], files['vs_truth']] if video else []) + [files['plot']]
         _end_bar_line()
+        from transflower.select import report_lines
+        print('\n'.join(report_lines(files['report'])))
+        print(f"verdict: the model {files['report']['verdict']}")
         print(f"demo done in {files['seconds']:.0f} s: " + ', '.join(str(p) for p in shown))
     return files
 
-# %% ../nbs/32_demo.ipynb #b586956d
+def demo_report(exp, data, ids, out_dir, temperature:float=1.0, seed:int=0, checkpoint:str=None) -> dict:
+    "Score the experiment's dances to the songs `ids` (`transflower.select.dance_report`), write `dance_report.json` and `hips_vs_beats.png` into `out_dir`."
+    from transflower.generate import load_dancer
+    from transflower.select import dance_report
+    from transflower.core import save_json
+    model, cfg, pipes = load_dancer(exp, checkpoint=checkpoint, device='cpu')
+    mp = next(p for p in pipes.values() if hasattr(p, 'template'))
+    rep = dance_report(model, data, ids, mp, temperature=temperature, seed=seed, plot=ensure_dir(out_dir)/'hips_vs_beats.png')
+    rep['checkpoint'], rep['step'] = model.checkpoint_path.name, model.checkpoint_step
+    save_json(Path(out_dir)/'dance_report.json', {k: (str(v) if isinstance(v, Path) else v) for k, v in rep.items()})
+    return rep
+
+# %% ../nbs/32_demo.ipynb #029e23e0
 @call_parse
 def demo_cli(out:str='transflower_demo',    # working folder (re-running reuses what is done)
-             steps:int=1200,                # training iterations of the tiny Transflower
-             sequences:int=24,              # synthetic songs (the last is held out)
+             steps:int=None,                # training iterations of the tiny Transflower (default: the preset's)
+             sequences:int=40,              # synthetic songs (the last 3 are held out, the 3 before validate)
              seconds:float=20.,             # length of each song (s)
+             temperature:float=None,        # sampling temperature of the dances (default: the one the dance check chose)
              no_video:bool=False,           # skip the videos
              threads:int=1,                 # CPU threads for torch (0: torch's default, one per core)
             ):
     "The whole pipeline on built-in data: sample dataset, features, a tiny Transflower, and a dance (BVH + MP4) for an unseen song."
-    try: run_demo(out, n_sequences=sequences, seconds=seconds, max_steps=steps, video=not no_video, threads=threads)
+    try: run_demo(out, n_sequences=sequences, seconds=seconds, max_steps=steps, temperature=temperature, video=not no_video, threads=threads)
     except TransflowerError as e: sys.exit(f"error: {e}")        # nothing returned: console scripts exit with it

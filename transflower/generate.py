@@ -238,7 +238,7 @@ def seed_from_dataset(data_dir, seq_id:str, feature_name:str, n_frames:int=None)
     if n_frames is not None and len(x) < n_frames: raise DataError(f"the seed has {len(x)} frames, the model needs {n_frames}", p)
     return np.array(x if n_frames is None else x[:n_frames], dtype=np.float32)
 
-# %% ../nbs/31_generate.ipynb #3df65c29
+# %% ../nbs/31_generate.ipynb #4f7ccd54
 def find_pipelines(folder, modalities) -> dict:
     "Saved feature pipelines for `modalities` anywhere inside `folder`: modality -> fitted pipeline."
     from transflower.features.motion import MotionPipeline
@@ -250,13 +250,13 @@ def find_pipelines(folder, modalities) -> dict:
             if hits: out[m] = cls.load(hits[0].parent, m); break
     return out
 
-def load_dancer(exp_dir, checkpoint:str='best', device=None):
+def load_dancer(exp_dir, checkpoint:str=None, device=None):
     "`(model, cfg, pipelines)` of a trained experiment folder (config, checkpoint, feature pipelines); model in eval mode."
     from transflower.train import load_experiment as load_trained  # (cfg, model, info)
     exp = Path(exp_dir)
     if not exp.is_dir(): raise DataError("experiment folder not found", exp)
     dev = torch.device(device) if device is not None else default_device()
-    cfg, model, info = load_trained(exp, which=checkpoint or 'best', device=dev)
+    cfg, model, info = load_trained(exp, which=checkpoint or None, device=dev)   # None: `train.default_checkpoint`
     model.checkpoint_path, model.checkpoint_step = Path(info['checkpoint']), info.get('step')
     mods = list(dict.fromkeys(listify_arg(cfg['input_modalities']) + listify_arg(cfg['output_modalities'])))
     return model, cfg, find_pipelines(exp, mods)
@@ -351,7 +351,7 @@ def _write_dance(gen, out_dir, song, mpipe, mmod, bvh, video, include_seed, S0, 
     files['json'] = save_json(out_dir/f"{song.stem}.generation.json", info)
     return files
 
-# %% ../nbs/31_generate.ipynb #25236da3
+# %% ../nbs/31_generate.ipynb #2c7aefb2
 def _end_bar_line():
     "End the line a console progress bar leaves open (nothing to do in a notebook)."
     from fastprogress.fastprogress import IN_NOTEBOOK
@@ -362,7 +362,7 @@ def generate_cli(experiment:str,             # experiment folder (config, checkp
                  audio:str=None,             # the song to dance to (wav, flac, mp3, ...)
                  out:str='generated',        # output folder
                  seed_bvh:str=None,          # BVH file whose first frames seed the dance (default: the neutral pose)
-                 temperature:float=1.0,      # scale of the latent noise (lower: calmer, more average dances)
+                 temperature:float=None,     # scale of the latent noise (lower: calmer; default: the experiment's selected one, else 1)
                  num_samples:int=1,          # number of dances, generated together
                  seed:int=0,                 # random seed (same seed, same dances)
                  bvh:bool=False,             # also write .bvh files
@@ -370,7 +370,7 @@ def generate_cli(experiment:str,             # experiment folder (config, checkp
                  exclude_seed:bool=False,    # start the outputs after the seed (as the original), not at the song's start
                  seconds:float=None,         # generate at most this many seconds after the seed (default: the whole song)
                  frames_per_step:int=1,      # predicted frames kept per step (more: faster)
-                 checkpoint:str=None,        # checkpoint name ('best', 'last') or path (default: best, else last)
+                 checkpoint:str=None,        # checkpoint name ('dance', 'best', 'last'; default: the selected one, see `train.default_checkpoint`)
                  device:str=None,            # torch device, e.g. cpu or cuda (default: cuda if available)
                  threads:int=None,           # CPU threads for torch (default: one per core; 1 is best on a busy machine)
                 ):
@@ -387,6 +387,9 @@ def generate_cli(experiment:str,             # experiment folder (config, checkp
         if threads: torch.set_num_threads(int(threads))
         t0 = time.time()
         model, cfg, pipes = load_dancer(experiment, checkpoint=checkpoint, device=device)
+        if temperature is None:
+            from transflower.train import default_temperature
+            temperature = default_temperature(experiment) if checkpoint is None else 1.0
         n = None
         if seconds is not None:
             fps = next((float(p.fps) for p in pipes.values() if hasattr(p, 'fps')), 20.)

@@ -22,7 +22,7 @@ from .config import load_config, get_model
 # %% auto #0
 __all__ = ['LN2', 'ModelWithLoss', 'unwrap_model', 'ModelLoss', 'TargetsAsInputs', 'LossPart', 'bits_per_frame', 'lr_schedule',
            'get_opt_func', 'TrainProgress', 'LRSchedule', 'GradClip', 'resolve_precision', 'precision_callbacks',
-           'fill_dims', 'get_learner']
+           'ContextNoise', 'fill_dims', 'get_learner']
 
 # %% ../nbs/20_learner.ipynb #1d4428ad
 class ModelWithLoss(nn.Module):
@@ -253,7 +253,23 @@ def precision_callbacks(precision='32', device=None, is_flow:bool=False) -> list
         warnings.warn("fp16 with a flow: log-determinant sums can overflow; bf16 is the safer choice")
     return [MixedPrecision(amp_mode=used)] if used != 'fp32' else []
 
-# %% ../nbs/20_learner.ipynb #9fef6f81
+# %% ../nbs/20_learner.ipynb #21f02832
+class ContextNoise(Callback):
+    "Training only: add Gaussian noise of SD `std` to the autoregressive inputs (input modalities that are also outputs)."
+    order = TargetsAsInputs.order + 1
+    def __init__(self, std:float, idxs=None): self.std, self.idxs = float(std), idxs
+    def before_fit(self):
+        if self.idxs is None:
+            cfg = self.learn.config
+            outs = listify_arg(cfg['output_modalities'], name='output_modalities')
+            self.idxs = [i for i, m in enumerate(listify_arg(cfg['input_modalities'], name='input_modalities')) if m in outs]
+    def before_batch(self):
+        if not self.training or self.std <= 0 or not self.idxs: return
+        xb = list(self.learn.xb)
+        for i in self.idxs: xb[i] = xb[i] + self.std * torch.randn_like(xb[i])
+        self.learn.xb = tuple(xb)
+
+# %% ../nbs/20_learner.ipynb #255574f8
 def _data_dims(dls, n_inp:int):
     "(dins, douts) of the training data: the dataset's `dins`/`douts`, else the last dimension of each tensor of `ds[0]`."
     ds = dls.train.dataset
@@ -329,6 +345,7 @@ def get_learner(cfg,                      # `Config` (or dict / preset name) of 
     if valid_every is None: valid_every = cfg.get('val_every') or None
     core = [TargetsAsInputs(), TrainProgress(seed, valid_every), LRSchedule(**sched), GradClip(clip)]
     core += precision_callbacks(cfg.get('precision') or '32', dev, is_flow)
+    if float(cfg.get('context_noise') or 0) > 0: core.append(ContextNoise(float(cfg['context_noise'])))
     acc = int(cfg.get('accumulate_grad_batches') or 1)
     if acc > 1: core.append(GradientAccumulation(n_acc=acc * int(getattr(dls.train, 'bs', None) or cfg.get('batch_size') or 1)))
     names = _probe_parts(model, dls)

@@ -17,10 +17,10 @@ from .callbacks import (TensorBoardLog, SaveCheckpoints, StopOnNonFinite, StopOn
                                    load_checkpoint, read_checkpoint, to_distributed)
 
 # %% auto #0
-__all__ = ['PIPELINE_GLOBS', 'copy_pipelines', 'load_experiment', 'experiment_folder', 'ExperimentLock', 'train',
-           'launch_distributed', 'train_cli']
+__all__ = ['PIPELINE_GLOBS', 'copy_pipelines', 'load_experiment', 'default_checkpoint', 'default_temperature',
+           'experiment_folder', 'ExperimentLock', 'train', 'launch_distributed', 'train_cli']
 
-# %% ../nbs/22_train.ipynb #a6b5d569
+# %% ../nbs/22_train.ipynb #582ad50d
 PIPELINE_GLOBS = ('*.motion_pipeline.*', '*.audio_pipeline.*')
 
 def copy_pipelines(data_dir, exp_dir) -> list:
@@ -59,13 +59,13 @@ def _load_errors(f):
     return _inner
 
 @_load_errors
-def load_experiment(exp_dir, which:str='best', device='cpu'):
-    "`(config, model, info)` of a trained experiment: its config, the model with the `which` ('best'/'last') checkpoint in eval mode, and a dict of paths."
+def load_experiment(exp_dir, which:str=None, device='cpu'):
+    "`(config, model, info)` of a trained experiment: its config, the model with the `which` ('best'/'last'; None: `default_checkpoint`) checkpoint in eval mode, and a dict of paths."
     from transflower.config import get_model
     exp = Path(exp_dir)
     if not (exp/'config.yaml').exists(): raise DataError("not an experiment folder (no config.yaml)", exp)
     cfg = load_config(exp/'config.yaml')
-    ck_path = exp/'checkpoints'/f'{which}.pth'
+    ck_path = default_checkpoint(exp) if which is None else exp/'checkpoints'/f'{which}.pth'
     if not ck_path.exists() and which == 'best': ck_path = exp/'checkpoints'/'last.pth'
     ck = read_checkpoint(ck_path, map_location=device)
     model = get_model(cfg).to(device)
@@ -74,6 +74,29 @@ def load_experiment(exp_dir, which:str='best', device='cpu'):
     info = {'checkpoint': ck_path, 'step': ck['step'], 'best_valid': ck.get('best_valid'),
             'pipelines': sorted(p for g in PIPELINE_GLOBS for p in exp.glob(g))}
     return cfg, model, info
+
+# %% ../nbs/22_train.ipynb #6a9958af
+def default_checkpoint(exp_dir) -> Path:
+    "The checkpoint used when none is named: the one `checkpoints/selection.json` chose, else `best.pth`, else `last.pth`."
+    ck = Path(exp_dir)/'checkpoints'
+    sel = ck/'selection.json'
+    if sel.exists():
+        try: name = (json.loads(sel.read_text(encoding='utf-8')).get('chosen') or {}).get('file')
+        except (ValueError, AttributeError): name = None
+        if name and (ck/name).is_file(): return ck/name
+    return ck/'best.pth' if (ck/'best.pth').exists() else ck/'last.pth'
+
+def default_temperature(exp_dir, default:float=1.0) -> float:
+    "The sampling temperature `checkpoints/selection.json` chose with its checkpoint, else `default`."
+    sel = Path(exp_dir)/'checkpoints'/'selection.json'
+    if sel.exists() and default_checkpoint(exp_dir).name == ((_read_json(sel) or {}).get('chosen') or {}).get('file'):
+        t = ((_read_json(sel) or {}).get('chosen') or {}).get('temperature')
+        if isinstance(t, (int, float)) and t >= 0: return float(t)
+    return float(default)
+
+def _read_json(p):
+    try: return json.loads(Path(p).read_text(encoding='utf-8'))
+    except (ValueError, OSError): return None
 
 # %% ../nbs/22_train.ipynb #8b2be5c9
 def experiment_folder(experiments_dir, experiment_name) -> Path:
