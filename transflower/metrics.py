@@ -435,7 +435,7 @@ def motion_beats(positions, # joint positions (T, J, 3)
         i = i + np.where(den > 0, 0.5 * (a - c) / np.where(den > 0, den, 1.), 0.)
     return i / fps
 
-# %% ../nbs/40_metrics.ipynb #4bdadc0f
+# %% ../nbs/40_metrics.ipynb #7d442f67
 def music_beats(audio_path, # audio file readable by librosa (wav, flac, mp3, ...)
                 preset:str='librosa', # 'librosa' (22.05 kHz onset envelope) or 'bailando' (30720 Hz, percussive HPSS, median)
                 **kwargs, # passed to `librosa.beat.beat_track` (e.g. `start_bpm`, `tightness`)
@@ -444,10 +444,14 @@ def music_beats(audio_path, # audio file readable by librosa (wav, flac, mp3, ..
     path = Path(audio_path)
     if preset not in ('librosa', 'bailando'): raise ConfigError(f"preset: expected 'librosa' or 'bailando', got {preset!r}")
     if not path.is_file(): raise DataError("audio file not found", path)
+    from transflower.features.audio import ensure_jit_cache, load_audio
+    ensure_jit_cache()                                  # librosa's numba kernels: compiled once, under a lock
     import librosa
     sr, hop = (22050, 512) if preset == 'librosa' else (30720, 512)
     try: y, sr = librosa.load(str(path), sr=sr, mono=True)
-    except Exception as e: raise DataError(f"cannot read audio ({type(e).__name__}: {e})", path) from None
+    except Exception:
+        load_audio(path, sr=sr)                         # raises the one-line reason (empty, text, unknown format, ...)
+        raise DataError("cannot read audio", path) from None
     if preset == 'bailando':
         env = librosa.onset.onset_strength(y=librosa.effects.percussive(y), sr=sr, hop_length=hop, aggregate=np.median)
     else: env = librosa.onset.onset_strength(y=y, sr=sr, hop_length=hop)
