@@ -221,15 +221,17 @@ class StopOnNonFinite(Callback):
                   f"training stopped before the optimiser step; the last checkpoint is kept")
         raise CancelFitException()
 
-# %% ../nbs/21_callbacks.ipynb #a3b4a173
+# %% ../nbs/21_callbacks.ipynb #b956d5d6
 class StopOnDivergence(Callback):
-    "Stop training when the smoothed training loss climbs `factor * max(|best|, 1)` above its best (see above)."
+    "Stop training when the smoothed training loss stays `factor * max(|best|, 1)` above its best for `patience` iterations (see above)."
     order, run_valid = 62, False
-    def __init__(self, factor:float=10., beta:float=0.9, min_steps:int=10):
-        self.factor, self.beta, self.min_steps = factor, beta, min_steps
+    def __init__(self, factor:float=10., beta:float=0.9, min_steps:int=10, patience:int=100):
+        self.factor, self.beta, self.min_steps, self.patience = factor, beta, min_steps, patience
     def before_fit(self):
         self.learn.diverged = None
-        if not getattr(self.learn, 'loss_watch', None): self.learn.loss_watch = {'n': 0, 'ema': 0., 'best': None}
+        if not getattr(self.learn, 'loss_watch', None): self.learn.loss_watch = {'n': 0, 'ema': 0., 'best': None, 'above': 0}
+    def _say(self, msg):
+        if rank_distrib() == 0: print(msg, flush=True)
     def after_batch(self):
         x = torch.as_tensor(float(self.learn.loss.detach().float().mean()), dtype=torch.float64)
         if torch.distributed.is_available() and torch.distributed.is_initialized():
@@ -240,14 +242,20 @@ class StopOnDivergence(Callback):
         w['n'] += 1
         w['ema'] = self.beta * w['ema'] + (1 - self.beta) * x
         e = w['ema'] / (1 - self.beta ** w['n'])
-        if w['best'] is None or e < w['best']: w['best'] = e; return
-        if w['n'] >= self.min_steps and e > w['best'] + self.factor * max(abs(w['best']), 1.):
-            s = int(self.learn.step)
+        if w['best'] is None or e < w['best']: w['best'] = e
+        s, above = int(self.learn.step), w['n'] >= self.min_steps and e > w['best'] + self.factor * max(abs(w['best']), 1.)
+        if not above:
+            if w.get('above', 0): self._say(f"training loss back near its best at iteration {s} (smoothed {e:.4g})")
+            w['above'] = 0; return
+        w['above'] = w.get('above', 0) + 1
+        if w['above'] == 1:
+            self._say(f"warning: training loss far above its best at iteration {s}: smoothed {e:.4g}, best {w['best']:.4g}; "
+                      f"training stops if it stays there for {self.patience} iterations")
+        if w['above'] >= self.patience:
             self.learn.diverged = {'step': s, 'smoothed_loss': e, 'best_smoothed_loss': w['best']}
-            if rank_distrib() == 0:
-                print(f"training diverged at iteration {s}: smoothed training loss {e:.4g} is more than {self.factor:g} x "
-                      f"max(|best|, 1) above its best {w['best']:.4g}; stopped (lower the learning rate); "
-                      "the checkpoints written so far are kept", flush=True)
+            self._say(f"training diverged at iteration {s}: smoothed training loss {e:.4g} has stayed more than {self.factor:g} x "
+                      f"max(|best|, 1) above its best {w['best']:.4g} for {self.patience} iterations; stopped (lower the "
+                      "learning rate); the checkpoints written so far are kept")
             raise CancelFitException()
 
 # %% ../nbs/21_callbacks.ipynb #380b65e7

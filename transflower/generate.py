@@ -351,7 +351,7 @@ def _write_dance(gen, out_dir, song, mpipe, mmod, bvh, video, include_seed, S0, 
     files['json'] = save_json(out_dir/f"{song.stem}.generation.json", info)
     return files
 
-# %% ../nbs/31_generate.ipynb #2c7aefb2
+# %% ../nbs/31_generate.ipynb #b5d315b0
 def _end_bar_line():
     "End the line a console progress bar leaves open (nothing to do in a notebook)."
     from fastprogress.fastprogress import IN_NOTEBOOK
@@ -378,7 +378,7 @@ def generate_cli(experiment:str,             # experiment folder (config, checkp
     bar = False
     try:
         if audio is None: raise ConfigError("--audio SONG is required")
-        check_temperature(temperature)
+        if temperature is not None: check_temperature(temperature)
         for k, v in (('num_samples', num_samples), ('frames_per_step', frames_per_step), ('threads', threads)):
             if v is not None and v < 1: raise ConfigError(f"--{k}: must be at least 1, got {v}")
         if seconds is not None and not (math.isfinite(seconds) and seconds > 0):
