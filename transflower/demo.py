@@ -34,7 +34,7 @@ def make_demo_data(data_dir, n_sequences:int=10, seconds:float=20., seed:int=0, 
     for k, v in _split(ids).items(): save_text(d/f"base_filenames_{k}.txt", ''.join(f"{i}\n" for i in v))
     return d
 
-# %% ../nbs/32_demo.ipynb #10571504
+# %% ../nbs/32_demo.ipynb #3d9051b5
 def _stage(k, what, quiet):
     if quiet: return
     if k > 1: _end_bar_line()
@@ -47,7 +47,7 @@ def run_demo(out='transflower_demo',       # working folder (reused: finished st
              max_steps:int=None,           # training iterations (None: the preset's)
              seed:int=0,                   # seed of the data and of the dance
              temperature:float=None,       # sampling temperature of the dances (None: the one the dance check chose)
-             temperatures=(1.0, 0.6, 0.3), # temperatures the dance check tries with each checkpoint
+             temperatures=(1.0, 0.6, 0.3, 0.0), # temperatures the dance check tries with each checkpoint (0: the flow's most likely output)
              checkpoint:str=None,          # checkpoint to dance with (None: the one the dance check chose; 'best', 'last')
              video:bool=True,              # render the videos
              video_size:int=360,           # video height (pixels)
