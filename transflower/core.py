@@ -10,9 +10,9 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['TransflowerError', 'DataError', 'ConfigError', 'WriteError', 'write_error', 'is_write_error', 'atomic_write',
-           'save_npy', 'save_text', 'save_json', 'load_json', 'pid_alive', 'clean_stale_temps', 'seed_everything',
-           'check_device', 'default_device', 'listify_arg', 'find_system_file', 'cmu_bvh_path', 'music_path',
-           'progress', 'ensure_dir', 'package_path']
+           'save_npy', 'save_text', 'save_json', 'load_json', 'pid_alive', 'exit_reason', 'clean_stale_temps',
+           'seed_everything', 'check_device', 'default_device', 'listify_arg', 'find_system_file', 'cmu_bvh_path',
+           'music_path', 'progress', 'ensure_dir', 'package_path']
 
 # %% ../nbs/00_core.ipynb #b9735122
 class TransflowerError(Exception):
@@ -99,7 +99,7 @@ def load_json(path):
     try: return json.loads(path.read_text(encoding='utf-8'))
     except json.JSONDecodeError as e: raise DataError(f"invalid JSON ({e})", path) from None
 
-# %% ../nbs/00_core.ipynb #f3da53ac
+# %% ../nbs/00_core.ipynb #45a35ae3
 _TEMP_PATTERNS = (re.compile(r'^\..+\.(\d+)-[A-Za-z0-9_]{6,}\.tmp$'),    # atomic_write
                   re.compile(r'^\..+\.tmp(\d+)\.[A-Za-z0-9]+$'))          # render_video: .X.tmpPID.mp4
 _OLD_TEMP_PATTERNS = (re.compile(r'^\..+\.[A-Za-z0-9_]{8}\.tmp$'), re.compile(r'^\..+\.tmp$'))
@@ -111,6 +111,13 @@ def pid_alive(pid:int) -> bool:
     except ProcessLookupError: return False
     except PermissionError: return True
     return True
+
+def exit_reason(code) -> str:
+    "A child process's return code in words: `SIGSEGV` for one killed by a signal (negative code), else `exit status N`."
+    import signal
+    if code is None or code >= 0: return f'exit status {code}'
+    try: return signal.Signals(-code).name
+    except ValueError: return f'signal {-code}'
 
 def clean_stale_temps(folder, recursive:bool=True, all_stale:bool=False) -> list:
     "Remove our temporary files in `folder` left by processes that no longer run (see above); returns their paths."

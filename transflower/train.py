@@ -75,28 +75,25 @@ def load_experiment(exp_dir, which:str=None, device='cpu'):
             'pipelines': sorted(p for g in PIPELINE_GLOBS for p in exp.glob(g))}
     return cfg, model, info
 
-# %% ../nbs/22_train.ipynb #6a9958af
-def default_checkpoint(exp_dir) -> Path:
+# %% ../nbs/22_train.ipynb #ef171b31
+def _chosen(exp_dir) -> dict:
+    "The `chosen` entry of `checkpoints/selection.json` ({} when there is none, or it cannot be read)."
+    try: c = json.loads((Path(exp_dir)/'checkpoints'/'selection.json').read_text(encoding='utf-8')).get('chosen')
+    except (ValueError, OSError, AttributeError): return {}
+    return c if isinstance(c, dict) else {}
+
+def default_checkpoint(exp_dir, chosen:dict=None) -> Path:
     "The checkpoint used when none is named: the one `checkpoints/selection.json` chose, else `best.pth`, else `last.pth`."
-    ck = Path(exp_dir)/'checkpoints'
-    sel = ck/'selection.json'
-    if sel.exists():
-        try: name = (json.loads(sel.read_text(encoding='utf-8')).get('chosen') or {}).get('file')
-        except (ValueError, AttributeError): name = None
-        if name and (ck/name).is_file(): return ck/name
+    ck, name = Path(exp_dir)/'checkpoints', (_chosen(exp_dir) if chosen is None else chosen).get('file')
+    if name and (ck/name).is_file(): return ck/name
     return ck/'best.pth' if (ck/'best.pth').exists() else ck/'last.pth'
 
 def default_temperature(exp_dir, default:float=1.0) -> float:
     "The sampling temperature `checkpoints/selection.json` chose with its checkpoint, else `default`."
-    sel = Path(exp_dir)/'checkpoints'/'selection.json'
-    if sel.exists() and default_checkpoint(exp_dir).name == ((_read_json(sel) or {}).get('chosen') or {}).get('file'):
-        t = ((_read_json(sel) or {}).get('chosen') or {}).get('temperature')
-        if isinstance(t, (int, float)) and t >= 0: return float(t)
+    c = _chosen(exp_dir)
+    t = c.get('temperature')
+    if c.get('file') and default_checkpoint(exp_dir, c).name == c['file'] and isinstance(t, (int, float)) and t >= 0: return float(t)
     return float(default)
-
-def _read_json(p):
-    try: return json.loads(Path(p).read_text(encoding='utf-8'))
-    except (ValueError, OSError): return None
 
 # %% ../nbs/22_train.ipynb #8b2be5c9
 def experiment_folder(experiments_dir, experiment_name) -> Path:
