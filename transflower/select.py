@@ -101,7 +101,7 @@ def dance_check(model, # a trained model (`cfg`, `sample`)
     out['per_song'] = per
     return out
 
-# %% ../nbs/42_select.ipynb #490b40c9
+# %% ../nbs/42_select.ipynb #2a5a073f
 SELECTION_FILE, DANCE_CHECKPOINT = 'selection.json', 'dance.pth'
 CRITERION = ("score = R + on_tempo - |ln(speed ratio)| - max(0, ln(acceleration ratio / 1.5)); R: phase locking of the "
              "motion beats (minima of the hips' vertical velocity) to the music beats; on_tempo: fraction of songs whose hips "
@@ -127,6 +127,10 @@ def write_selection(folder, rows:list, chosen:dict, ids, seconds, temperatures, 
         criterion=CRITERION, songs=list(ids), seconds=seconds, temperatures=list(temperatures), source=source,
         chosen=None if chosen is None else dict(file=chosen.get('file', DANCE_CHECKPOINT), **{k: v for k, v in chosen.items() if k != 'file'}),
         candidates=rows))
+
+def _copy_atomic(src, dst):
+    "Copy the file `src` to `dst` through `atomic_write` (a reader never sees half a checkpoint)."
+    with open(src, 'rb') as f, atomic_write(dst) as g: shutil.copyfileobj(f, g)
 
 class DanceCheck(Callback):
     "After each validation: dance to held-out songs, score with `dance_criterion`, keep the best as `checkpoints/dance.pth`."
@@ -163,12 +167,11 @@ class DanceCheck(Callback):
         row = max(rows, key=lambda r: r['score'])
         last = self.folder/'last.pth'
         if _better(row, self.best) and last.exists():
-            tmp = self.folder/f'.{DANCE_CHECKPOINT}.tmp'
-            shutil.copyfile(last, tmp); tmp.replace(self.folder/DANCE_CHECKPOINT)
+            _copy_atomic(last, self.folder/DANCE_CHECKPOINT)
             self.best = dict(file=DANCE_CHECKPOINT, **row)
         write_selection(self.folder, self.rows, self.best, self.ids, self.seconds, self.temperatures, 'DanceCheck during training')
 
-# %% ../nbs/42_select.ipynb #958daadc
+# %% ../nbs/42_select.ipynb #01685642
 def select_checkpoint(exp_dir, # experiment folder
                       data_dir=None, # data folder (default: the one the experiment was trained on, from train_info.json)
                       split:str='val', # songs danced to (held out from training)
@@ -204,8 +207,7 @@ def select_checkpoint(exp_dir, # experiment folder
             row = dict(file=name, **_row(info['step'], info.get('best_valid') if name == 'best.pth' else None, summ, t))
             rows.append(row)
             if _better(row, best): best = row
-    tmp = ck/f'.{DANCE_CHECKPOINT}.tmp'
-    shutil.copyfile(ck/best['file'], tmp); tmp.replace(ck/DANCE_CHECKPOINT)
+    _copy_atomic(ck/best['file'], ck/DANCE_CHECKPOINT)
     chosen = dict(best, source_file=best['file'], file=DANCE_CHECKPOINT)
     write_selection(ck, rows, chosen, ids, seconds, temperatures, 'select_checkpoint after training')
     return json.loads((ck/SELECTION_FILE).read_text())
