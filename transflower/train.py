@@ -273,7 +273,7 @@ def _train(guard, config, data_dir, exp, experiment_name, continue_train, max_st
     learn.fit_steps(cfg.get('max_steps'), cfg.get('max_epochs'))
     return learn
 
-# %% ../nbs/22_train.ipynb #605a125b
+# %% ../nbs/22_train.ipynb #8166a4b1
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(('127.0.0.1', 0)); return s.getsockname()[1]
@@ -291,8 +291,12 @@ def _ddp_worker(rank, nproc, port, args, kwargs):
                       LOCAL_RANK=str(rank))
     if not torch.cuda.is_available(): torch.set_num_threads(max(1, (os.cpu_count() or 1) // nproc))
     try: train(*args, **kwargs)
-    finally:
+    except BaseException:
         if torch.distributed.is_initialized(): torch.distributed.destroy_process_group()
+        raise
+    if torch.distributed.is_initialized():
+        torch.distributed.barrier()         # leave together: a rank tearing gloo down while the other still talks aborts it
+        torch.distributed.destroy_process_group()
 
 def launch_distributed(nproc:int, *args, **kwargs):
     "Run `train(*args, **kwargs)` in `nproc` data-parallel processes (GPUs + NCCL, or CPU + gloo) and wait for them."
