@@ -21,6 +21,9 @@ if cfg.get('pip_requirements'): requirements += shlex.split(cfg.get('pip_require
 min_python = cfg['min_python']
 lic = 'Apache-2.0'
 dev_requirements = (cfg.get('dev_requirements') or '').split()
+# Optional extras: every `extra_<name> = pkg pkg` line of settings.ini becomes `pip install transflower[<name>]`
+extras = {k[len('extra_'):]: shlex.split(v) for k, v in cfg.items() if k.startswith('extra_') and v.strip()}
+extras['dev'] = dev_requirements
 
 package_data = dict()
 pkg_data = cfg.get('package_data', None)
@@ -41,7 +44,7 @@ setuptools.setup(
     packages = setuptools.find_packages(),
     include_package_data = True,
     install_requires = requirements,
-    extras_require={ 'dev': dev_requirements },
+    extras_require=extras,
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],
     long_description = open('README.md', encoding='utf-8').read(),
