@@ -21,7 +21,8 @@ __all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'fpd', 'fmd', 'GE
            'beat_alignment_score', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs', 'likelihood_gap',
            'bootstrap_ci', 'frechet_bootstrap_ci', 'motion_metrics', 'metrics_table', 'metrics_markdown', 'beat_rate',
            'bounce_frequency', 'tempo_agreement', 'beat_phases', 'phase_locking', 'joint_speed_accel', 'foot_skating',
-           'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict', 'plot_hips_vs_beats', 'gap_interval']
+           'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict', 'plot_hips_vs_beats', 'gap_interval',
+           'PoseBank', 'canonical_poses', 'pose_bank', 'pose_error', 'floating']
 
 # %% ../nbs/40_metrics.ipynb #b52d1be5
 TRANSFLOWER_JOINTS = ('Hips', 'Spine', 'Spine1', 'Neck', 'Head',
@@ -820,7 +821,7 @@ def root_drift(positions, joint:int=0, up:int=1) -> float:
     r = p[:, joint][:, hz]
     return float(np.linalg.norm(r - r[:1], axis=-1).max())
 
-# %% ../nbs/40_metrics.ipynb #902d337f
+# %% ../nbs/40_metrics.ipynb #b3600db1
 def dance_scores(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
                  music_beat_times=None, # beat times (s) of the music danced to (None: no beat scores)
@@ -828,8 +829,9 @@ def dance_scores(positions, # joint positions (T, J, 3), metres
                  up:int=1, # index of the vertical axis
                  tol:float=0.1, # relative tolerance of `tempo_agreement`
                  roles:dict=None, # role -> joint name for other skeletons
+                 pose_bank=None, # a `PoseBank` of the reference dances (`pose_bank`): adds `pose_err` and `float` (m)
                 ) -> dict:
-    "Dance checks of one clip: bounce frequency vs beat rate, phase locking R, joint speed/acceleration, foot skating, root drift."
+    "Dance checks of one clip: bounce frequency vs beat rate, phase locking R, joint speed/acceleration, foot skating, root drift (and pose error, floating)."
     p = check_positions(positions, min_frames=3)
     root = resolve_joints(skeleton, roles, need=['root'])['root']
     speed, accel = joint_speed_accel(p, fps, root)
@@ -842,9 +844,13 @@ def dance_scores(positions, # joint positions (T, J, 3), metres
         out.update(tempo_ratio=ta['ratio'], tempo_multiple=ta['multiple'], tempo_ok=ta['ok'])
         mb = motion_beats(p, fps, joint=root, up=up)
         out['R'] = phase_locking(b, mb, 2 if ta['ok'] and ta['multiple'] == 2 else 1)
+    if pose_bank is not None:
+        out['pose_err'] = float(pose_error(p, pose_bank, skeleton, up, roles).mean())
+        out['float'] = float(floating(p, pose_bank, skeleton, up, roles).mean())
     return out
 
-DANCE_TARGETS = dict(tempo_ok=0.999, R=0.5, speed_ratio=(0.6, 1.6), accel_ratio=2.5, skate_ratio=1.0, drift_m=3.0)
+DANCE_TARGETS = dict(tempo_ok=0.999, R=0.5, speed_ratio=(0.6, 1.6), accel_ratio=2.5, skate_ratio=1.0, drift_m=3.0,
+                     pose_err_m=0.08, float_m=0.05)
 
 def dance_summary(scores:list, # `dance_scores` of the clips of one system
                   reference:list=None, # `dance_scores` of the reference clips (e.g. training dances): gives the ratios
@@ -852,7 +858,7 @@ def dance_summary(scores:list, # `dance_scores` of the clips of one system
     "Mean of the clips' dance scores, the fraction of clips on tempo, and speed/acceleration/skating relative to `reference` (skating: at least 0.01 m/s as the reference)."
     if not scores: raise DataError("dance_summary: no clips")
     mean = lambda k, s: float(np.nanmean([c[k] for c in s])) if any(k in c and np.isfinite(c[k]) for c in s) else math.nan
-    out = {k: mean(k, scores) for k in ('bounce_hz', 'beat_hz', 'R', 'speed', 'accel', 'skate', 'drift')}
+    out = {k: mean(k, scores) for k in ('bounce_hz', 'beat_hz', 'R', 'speed', 'accel', 'skate', 'drift', 'pose_err', 'float')}
     out['drift_max'] = float(max(c['drift'] for c in scores))
     out['tempo_ok'] = float(np.mean([c['tempo_ok'] for c in scores])) if all('tempo_ok' in c for c in scores) else math.nan
     out['n_clips'] = len(scores)
@@ -876,6 +882,9 @@ def dance_verdict(summary:dict, # from `dance_summary` (with a reference)
               ('accel', g('accel_ratio') <= t['accel_ratio'], f"accel {g('accel_ratio'):.2f}x"),
               ('skate', g('skate_ratio') <= t['skate_ratio'], f"skating {g('skate_ratio'):.2f}x"),
               ('drift', g('drift_max') <= t['drift_m'], f"drift {g('drift_max'):.1f} m")]
+    if np.isfinite(g('pose_err')):                 # only when the clips were scored against a `pose_bank`
+        checks += [('poses', g('pose_err') <= t['pose_err_m'], f"pose error {g('pose_err'):.2f} m"),
+                   ('floating', abs(g('float')) <= t['float_m'], f"floating {g('float'):.2f} m")]
     ok = all(c[1] for c in checks)
     failed = [c[0] for c in checks if not c[1]]
     text = ('dances to the music' if ok else f"does not dance to the music yet ({', '.join(failed)})") + ': ' + \
@@ -929,3 +938,75 @@ def gap_interval(nll_matched, # per-window NLL with the true music: an array, or
     vals = blocks[idx].sum(1) / sizes[idx].sum(1)
     lo, hi = np.quantile(vals, [alpha / 2, 1 - alpha / 2])
     return CI(value, float(lo), float(hi))
+
+# %% ../nbs/40_metrics.ipynb #96434462
+from dataclasses import dataclass
+
+# %% ../nbs/40_metrics.ipynb #ee631014
+@dataclass
+class PoseBank:
+    "Canonical poses `(N, J*3)` of reference dances (see `canonical_poses`), and the floor height of those dances."
+    poses: np.ndarray
+    floor: float
+    n_joints: int
+    def __repr__(self): return f"PoseBank({len(self.poses)} poses of {self.n_joints} joints, floor {self.floor:.3f} m)"
+
+def canonical_poses(positions, # joint positions (T, J, 3)
+                    skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+                    up:int=1, # index of the vertical axis
+                    roles:dict=None, # role -> joint name for other skeletons
+                   ) -> np.ndarray: # (T, J*3)
+    "Root-relative joint positions turned about the vertical so that the left-to-right hip axis is the first horizontal axis."
+    p = check_positions(positions, min_frames=1)
+    j = resolve_joints(skeleton, roles, need=['root', 'lhip', 'rhip'])
+    a, b = [k for k in range(3) if k != up]
+    d = p[:, j['rhip']] - p[:, j['lhip']]
+    ang = np.arctan2(d[:, b], d[:, a])
+    c, s = np.cos(ang)[:, None], np.sin(ang)[:, None]
+    q = p - p[:, j['root']][:, None]
+    out = q.copy()
+    out[..., a], out[..., b] = q[..., a] * c + q[..., b] * s, -q[..., a] * s + q[..., b] * c
+    return out.reshape(len(p), -1)
+
+def _lowest_foot(p, skeleton, up, roles):
+    j = resolve_joints(skeleton, roles, need=['lankle', 'ltoes', 'rankle', 'rtoes'])
+    return p[:, list(j.values()), up].min(1)
+
+def pose_bank(clips, # reference dances: a list of joint positions (T, J, 3), metres
+              skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+              up:int=1, # index of the vertical axis
+              every:int=2, # keep every `every`-th frame
+              roles:dict=None, # role -> joint name for other skeletons
+             ) -> PoseBank:
+    "The canonical poses of reference dances (every `every`-th frame) and their floor height, for `pose_error` and `floating`."
+    clips = _seq_list(clips, 'clips')
+    ps = [check_positions(c, min_frames=1) for c in clips]
+    poses = np.concatenate([canonical_poses(p, skeleton, up, roles)[::max(1, int(every))] for p in ps])
+    floor = float(np.percentile(np.concatenate([_lowest_foot(p, skeleton, up, roles) for p in ps]), 2))
+    return PoseBank(poses.astype(np.float32), floor, ps[0].shape[1])
+
+def pose_error(positions, # joint positions (T, J, 3), metres
+               bank:PoseBank, # from `pose_bank`
+               skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+               up:int=1, # index of the vertical axis
+               roles:dict=None, # role -> joint name for other skeletons
+               chunk:int=256, # frames compared at once (memory: chunk x bank size)
+              ) -> np.ndarray: # (T,) metres
+    "Per frame: root-mean-square joint distance (m) from the pose to the nearest pose of `bank`."
+    g = canonical_poses(positions, skeleton, up, roles).astype(np.float32)
+    if g.shape[1] != bank.poses.shape[1]:
+        raise DataError(f"pose_error: {g.shape[1] // 3} joints, the bank has {bank.poses.shape[1] // 3}", 'positions')
+    b2, out = (bank.poses ** 2).sum(1)[None], []
+    for i in range(0, len(g), chunk):
+        x = g[i:i + chunk]
+        out.append(np.maximum((x ** 2).sum(1)[:, None] + b2 - 2 * x @ bank.poses.T, 0).min(1))
+    return np.sqrt(np.concatenate(out) / bank.n_joints)
+
+def floating(positions, # joint positions (T, J, 3), metres
+             bank:PoseBank, # its `floor` is the reference floor
+             skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+             up:int=1, # index of the vertical axis
+             roles:dict=None, # role -> joint name for other skeletons
+            ) -> np.ndarray: # (T,) metres
+    "Per frame: height (m) of the lowest foot joint above the reference floor."
+    return _lowest_foot(check_positions(positions, min_frames=1), skeleton, up, roles) - bank.floor
