@@ -11,11 +11,12 @@ import yaml
 from .core import ConfigError, listify_arg, package_path, save_text
 
 # %% auto #0
-__all__ = ['FAMILIES', 'ENCODER_FAMILIES', 'TRANSFLOWER_FAMILIES', 'POS_CHOICES', 'SCHEMA', 'LIMITS', 'PAPER_PARAMS', 'Option',
-           'coerce', 'registry', 'family_schema', 'options_help', 'Config', 'list_presets', 'yaml_error_line',
-           'check_value', 'resolve_config', 'load_config', 'get_model', 'count_params']
+__all__ = ['FAMILIES', 'ENCODER_FAMILIES', 'TRANSFLOWER_FAMILIES', 'POS_CHOICES', 'SCHEMA', 'ORIGINAL_MODELS', 'LIMITS',
+           'PAPER_PARAMS', 'Option', 'coerce', 'registry', 'family_schema', 'options_help', 'is_original_hparams',
+           'translate_original', 'read_original_hparams', 'Config', 'list_presets', 'yaml_error_line', 'check_value',
+           'resolve_config', 'load_config', 'get_model', 'count_params']
 
-# %% ../nbs/15_config.ipynb #5115397e
+# %% ../nbs/15_config.ipynb #f06fc1b6
 FAMILIES = ('transflower', 'transformer', 'moglow', 'transglower', 'transformerflow', 'residualflower')
 ENCODER_FAMILIES = ('transformer', 'transflower', 'residualflower', 'transglower', 'transformerflow')
 TRANSFLOWER_FAMILIES = ('transflower', 'residualflower')
@@ -61,7 +62,7 @@ _OPTIONS = [
     _O('lr_decay_factor', 'float', 0.1, "multiplier at each 'multistep' milestone", group='train'),
     _O('warmup_steps', 'int', 0, "linear warm-up iterations for 'cosine' ('onecycle' uses pct_start)", group='train'),
     _O('pct_start', 'float', 0.25, "fraction of the run spent warming up in 'onecycle'", group='train'),
-    _O('gradient_clip_val', 'float', 0.5, 'global gradient-norm clipping (0: off)', group='train'),
+    _O('gradient_clip_val', 'float', 0.5, 'global gradient-norm clipping of the loss as computed here: flow models in nats per frame (the original clipped bits per frame: 0.5 bits = 0.3466 nats), MSE for transformer (0: off)', group='train'),
     _O('max_steps', 'int', None, 'stop after this many iterations (null: use max_epochs)', nullable=True, group='train'),
     _O('max_epochs', 'int', None, 'stop after this many epochs (null: use max_steps)', nullable=True, group='train'),
     _O('precision', 'str', '32', "'32' (fp32) or 'bf16' (bfloat16 autocast, GPU)", choices=('32', 'bf16'), group='train'),
@@ -104,10 +105,12 @@ _OPTIONS = [
 def _build_schema(opts): return {o.key: o for o in opts}
 SCHEMA = _build_schema(_OPTIONS)
 
-# %% ../nbs/15_config.ipynb #c4b69f4a
+# %% ../nbs/15_config.ipynb #9b9b17b0
 SCHEMA.update(_build_schema([   # training options of the dance recipe (transflower.learner.ContextNoise)
     _O('context_noise', 'float', 0.0, 'training only: SD of Gaussian noise added to the autoregressive (motion) inputs, in '
-       'standardised units (against exposure bias; makes the model use the music)', group='train')]))
+       'standardised units (against exposure bias; makes the model use the music)', group='train'),
+    _O('context_drift', 'float', 0.0, 'training only: SD of one random offset per window added to every frame of the '
+       'autoregressive inputs, in standardised units (teaches the model to come back from a drifted pose)', group='train')]))
 
 # %% ../nbs/15_config.ipynb #f68cef3c
 _TRUE, _FALSE = ('true', 'yes', 'on', '1', 'y', 't'), ('false', 'no', 'off', '0', 'n', 'f')
@@ -229,7 +232,225 @@ def options_help(family:str) -> str:
             lines.append(f"  --{o.key} ({o.type}, default {o.default!r}){ch}: {o.help}")
     return '\n'.join(lines)
 
-# %% ../nbs/15_config.ipynb #df28e822
+# %% ../nbs/15_config.ipynb #7f388b78
+_LN2 = math.log(2)
+
+# The original's defaults (its base/train options, the multimodal dataset, and each model's own options).
+_ORIG_COMMON = dict(
+    data_dir='data/scaled_features', hparams_file=None, dataset_name='multimodal', base_filenames_file='base_filenames_train.txt',
+    phase='train', batch_size=1, val_batch_size=1, do_validation=False, do_testing=False, skip_training=False,
+    do_tuning=False, model='transformer', workers=0, experiment_name='experiment_name', verbose=False,
+    fork_processes=False, find_unused_parameters=False, checkpoints_dir='training/experiments', load_weights_only=False,
+    no_load_hparams=False, ignore_in_state_dict='', only_load_in_state_dict='', continue_train=False, nepoch_decay=100,
+    epoch_count=1, optimizer='adam', learning_rate=1e-4, momentum=0, weight_decay=0, lr_policy='lambda', warmup_epochs=10,
+    lr_decay_iters=50, lr_decay_factor=0.1, lr_decay_milestones='[500,1000]', is_train=True,
+    # Lightning Trainer flags (PL 1.3) that matter here, and the multimodal dataset's options
+    max_epochs=None, max_steps=None, gradient_clip_val=0, precision=32, accumulate_grad_batches=1,
+    sampling_rate=44100, dins=None, douts=None, input_modalities='mp3_mel_100', output_modalities='mp3_mel_100',
+    input_lengths=None, input_num_tokens=None, output_num_tokens=None, input_types=None, input_fix_length_types=None,
+    output_fix_length_types=None, output_lengths=None, output_time_offsets='1', input_time_offsets='0',
+    max_token_seq_len=1024, fix_lengths=False, num_train_samples=0)
+
+# Other Lightning Trainer flags: accepted (they were options of the original's parser), not used here.
+_ORIG_TRAINER_FLAGS = set('''logger checkpoint_callback default_root_dir gradient_clip_algorithm process_position num_nodes
+num_processes gpus auto_select_gpus tpu_cores log_gpu_memory progress_bar_refresh_rate overfit_batches track_grad_norm
+check_val_every_n_epoch fast_dev_run min_epochs min_steps limit_train_batches limit_val_batches limit_test_batches
+limit_predict_batches val_check_interval flush_logs_every_n_steps log_every_n_steps accelerator sync_batchnorm
+weights_summary weights_save_path num_sanity_val_steps truncated_bptt_steps resume_from_checkpoint profiler benchmark
+deterministic reload_dataloaders_every_epoch auto_lr_find replace_sampler_ddp terminate_on_nan auto_scale_batch_size
+prepare_data_per_node plugins amp_backend amp_level distributed_backend move_metrics_to_cpu multiple_trainloader_mode
+stochastic_weight_avg'''.split())
+
+_ORIG_FLOW_OPTS = dict(dhid=512, dhid_flow=512, conditioning_seq_lens=None, nlayers=6, nhead=8, num_heads_flow=8,
+    dropout=0.1, scales='[[10,0]]', flow_dist='normal', flow_dist_param=50, glow_norm_layer=None, glow_bn_momentum=0.1,
+    num_glow_coupling_blocks=10, num_mixture_components=0, glow_use_attn=False, use_transformer_nn=False,
+    use_pos_emb_output=False, use_pos_emb_coupling=False, cond_concat_dims=False)
+_ORIG_GLOW_OPTS = dict(dhid=512, input_seq_lens='10,11', output_seq_lens='1', glow_K=16, actnorm_scale=1.0,
+    flow_permutation='invconv', flow_dist='normal', flow_dist_param=50, flow_coupling='affine', num_layers=2,
+    network_model='LSTM', dropout=0.1, LU_decomposed=False)
+_HEAD_ONLY = ('use_rel_pos_emb_inputs', 'use_rel_pos_emb_output', 'use_pos_emb_inputs', 'use_rel_pos_emb_coupling')
+
+ORIGINAL_MODELS = {   # original model name -> (our family, the original model's own options and defaults)
+    'transflower': ('transflower', dict(_ORIG_FLOW_OPTS, residual=False, use_rotary_pos_emb=False, use_x_transformers=False,
+                                        **{k: False for k in _HEAD_ONLY})),
+    'transformer': ('transformer', dict(dhid=512, nlayers=6, nhead=8, dropout=0.1, use_pos_emb_output=False,
+                                        use_rotary_pos_emb=False, use_x_transformers=False)),
+    'moglow': ('moglow', dict(_ORIG_GLOW_OPTS)),
+    'transglower': ('transglower', dict(_ORIG_FLOW_OPTS, **_ORIG_GLOW_OPTS, residual=False)),
+    'transflowpp': ('transformerflow', dict(dhid=512, nlayers=6, nhead=8, dropout=0.1, scales='[[10,0]]',
+                                            num_glow_coupling_blocks=10, num_mixture_components=0, glow_use_attn=False)),
+    'residualflower': ('residualflower', dict(_ORIG_FLOW_OPTS, predicted_inputs='0')),
+}
+
+def _falsy(v) -> bool:
+    "The original's test for an ignored file value: `v == False` (True for False, 0 and 0.0)."
+    try: return bool(v == False) and not isinstance(v, (list, dict, str))
+    except Exception: return False
+
+def _orig_bool(v) -> bool:
+    if isinstance(v, str): return v.strip().lower() in ('true', 'yes', 'on', '1')
+    return bool(v)
+
+# %% ../nbs/15_config.ipynb #54572d85
+_OURS_ONLY = ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb', 'nlayers_inputs', 'ff_dim', 'rel_pos_buckets',
+              'rel_pos_max_distance', 'max_steps', 'seed', 'checkpoint_every', 'val_every', 'log_every', 'sample_every',
+              'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'context_noise')
+
+def is_original_hparams(d:dict) -> bool:
+    "Whether the options `d` (a YAML mapping) read as one of the original code's hyper-parameter files."
+    keys = {str(k) for k in d}
+    model = str(d.get('model', ''))
+    ours = set(SCHEMA) | {k for fam in FAMILIES for k in _family_keys_safe(fam)}
+    if model in ('transflowpp', 'residualflower2'): return True
+    if any(k not in ours and (k in _ORIG_COMMON or k in _ORIG_TRAINER_FLAGS or any(k in o for _, o in ORIGINAL_MODELS.values()))
+           for k in keys): return True
+    if model != 'transformerflow' and 'glow_use_attn' in keys: return True
+    if keys & set(_OURS_ONLY): return False
+    return 'lr_policy' in keys or any(_falsy(v) for v in d.values())
+
+def _family_keys_safe(fam):
+    try: return set(family_schema(fam))
+    except Exception: return set()
+
+def _pos(flag:bool) -> str: return 'learned_bias' if flag else 'none'
+
+def translate_original(d:dict,                # the original's options (a YAML mapping)
+                       source:str='hparams',  # file name, for messages
+                       kind:str='file',       # 'file': a training/hparams file (the original parser's rules); 'run': a Lightning hparams.yaml (values as they ran)
+                       semantics:str='auto',  # 'paper' (code of May 2021), 'head' (June 2021 on) or 'auto' (HEAD if a use_rel_pos_emb_* key is used)
+                      ) -> tuple:
+    "`(options, notes)`: the original's options `d` translated to this library's option names and meaning, and a note for every value that runs differently from the file."
+    if kind not in ('file', 'run'): raise ConfigError(f"kind: expected 'file' or 'run', got {kind!r}")
+    if semantics not in ('auto', 'paper', 'head'): raise ConfigError(f"semantics: expected 'auto', 'paper' or 'head', got {semantics!r}")
+    d = {str(k): v for k, v in d.items()}
+    notes = []
+    name = str(d.get('model', _ORIG_COMMON['model']))
+    if name == 'residualflower2':
+        raise ConfigError(f"{source}: model residualflower2 (a mean model and a residual flow composed by name) is not "
+                          "supported; use model residualflower (a transformer mean and a Transflower residual)")
+    if name not in ORIGINAL_MODELS:
+        raise ConfigError(f"{source}: model {name!r} of the original code is not supported here "
+                          f"(supported: {', '.join(ORIGINAL_MODELS)})")
+    family, model_defaults = ORIGINAL_MODELS[name]
+    known = dict(_ORIG_COMMON, **model_defaults)
+    unknown = [k for k in d if k not in known and k not in _ORIG_TRAINER_FLAGS]
+    if unknown:
+        raise ConfigError(f"{source}: the original code did not know the option(s) {', '.join(map(repr, unknown))} "
+                          f"for model {name!r} (it stopped with 'Hparam ... not recognized!')")
+    eff = dict(known)
+    for k, v in d.items():
+        if k in _ORIG_TRAINER_FLAGS: continue
+        if kind == 'file' and _falsy(v) and k != 'model':
+            if not _falsy(known.get(k)) and known.get(k) is not None:
+                notes.append(f"{k}: {v!r} in the file ran as {known[k]!r} (the original ignored values equal to False)")
+            continue
+        eff[k] = v
+    if semantics == 'auto':
+        semantics = 'head' if any(_orig_bool(d.get(k, False)) for k in _HEAD_ONLY) or kind == 'run' and any(k in d for k in _HEAD_ONLY) else 'paper'
+    b = lambda k: _orig_bool(eff.get(k, False))
+    for k in ('use_x_transformers', 'use_rotary_pos_emb'):
+        if b(k): raise ConfigError(f"{source}: {k}: the x-transformers encoders of the original are not supported")
+    out = {'model': family}
+    for k in ('input_modalities', 'output_modalities', 'dins', 'douts', 'input_lengths', 'output_lengths',
+              'input_time_offsets', 'output_time_offsets', 'fix_lengths'):
+        if eff.get(k) is not None: out[k] = eff[k]
+    if eff.get('input_types') is not None: out['input_types'] = eff['input_types']
+    if eff.get('input_num_tokens') is not None: out['input_num_tokens'] = eff['input_num_tokens']
+    if eff.get('input_fix_length_types') is not None: out['input_fix_length_types'] = eff['input_fix_length_types']
+    if eff.get('output_fix_length_types') is not None: out['output_fix_length_types'] = eff['output_fix_length_types']
+    if eff.get('num_train_samples'): notes.append(f"num_train_samples: {eff['num_train_samples']} (a random subset of sequences) is not supported; every sequence is used")
+    if str(eff.get('dataset_name')) != 'multimodal': raise ConfigError(f"{source}: dataset_name {eff.get('dataset_name')!r}: only 'multimodal' is supported")
+    # --- model ---
+    n_in = len(listify_arg(out.get('input_modalities', ''), name='input_modalities')) or 1
+    fixlen = listify_arg(eff.get('input_fix_length_types') or 'end', n_in, name='input_fix_length_types')
+    lens = listify_arg(eff.get('input_lengths') or 1, n_in, cast=int, name='input_lengths')
+    def inputs_pos(flag):   # one entry per input; HEAD only adds the bias to windows longer than one frame
+        return [_pos(flag and (semantics == 'paper' or (f != 'single' and L > 1))) for f, L in zip(fixlen, lens)]
+    if family in ('transflower', 'residualflower', 'transformer', 'transglower', 'transformerflow'):
+        out.update(dhid=int(eff['dhid']), nlayers=int(eff['nlayers']), nhead=int(eff['nhead']), nlayers_inputs=2,
+                   dropout=float(eff['dropout']), ff_dim=None)
+        if family == 'transflower' and semantics == 'head':
+            if b('use_pos_emb_inputs') or b('use_pos_emb_output'):
+                notes.append("use_pos_emb_inputs/use_pos_emb_output: in the HEAD code these add an all-zero, untrained buffer (no position information)")
+            ipe, ope = inputs_pos(b('use_rel_pos_emb_inputs')), _pos(b('use_rel_pos_emb_output'))
+        elif semantics == 'head':
+            ipe, ope = ['none'] * n_in, 'none'
+            notes.append(f"{name}: in the HEAD code its encoders' position embedding is an all-zero, untrained buffer: no position information")
+        else:
+            ipe = inputs_pos(True)
+            ope = _pos(True if name == 'transflowpp' else b('use_pos_emb_output'))
+        out.update(input_pos_emb=ipe if len(set(ipe)) > 1 else ipe[0], output_pos_emb=ope)
+    if family in ('transflower', 'residualflower'):
+        if not b('use_transformer_nn'):
+            raise ConfigError(f"{source}: use_transformer_nn is off: the original then used Flow++ convolutional coupling "
+                              "networks, which this library offers as model transformerflow, not inside Transflower")
+        coup = b('use_rel_pos_emb_coupling') if semantics == 'head' else b('use_pos_emb_coupling')
+        if semantics == 'head' and b('use_pos_emb_coupling'):
+            notes.append("use_pos_emb_coupling: in the HEAD code this adds an all-zero, untrained buffer (no position information)")
+        norm = eff['glow_norm_layer']
+        out.update(dhid_flow=int(eff['dhid_flow']), num_heads_flow=int(eff['num_heads_flow']),
+                   num_glow_coupling_blocks=int(eff['num_glow_coupling_blocks']), scales=eff['scales'],
+                   glow_norm_layer='none' if norm in (None, 'None', 'none', '') else str(norm),
+                   glow_bn_momentum=float(eff['glow_bn_momentum']), flow_dist=str(eff['flow_dist']),
+                   flow_dist_param=float(eff['flow_dist_param']), coupling_pos_emb=_pos(coup),
+                   cond_concat_dims=b('cond_concat_dims'), num_mixture_components=int(eff['num_mixture_components']),
+                   flow_coupling='affine', anchor='none')
+        cs = eff.get('conditioning_seq_lens')
+        out['conditioning_seq_lens'] = None if cs is None else int(listify_arg(cs, cast=int, name='conditioning_seq_lens')[0])
+        if family == 'transflower': out.update(residual=b('residual'), share_encoder=True)
+    if family in ('moglow', 'transglower'):
+        out.update(glow_K=int(eff['glow_K']), num_layers=int(eff['num_layers']), network_model=str(eff['network_model']),
+                   flow_coupling=str(eff['flow_coupling']), flow_permutation=str(eff['flow_permutation']),
+                   flow_dist=str(eff['flow_dist']), flow_dist_param=float(eff['flow_dist_param']),
+                   actnorm_scale=float(eff['actnorm_scale']), LU_decomposed=b('LU_decomposed'),
+                   input_seq_lens=eff['input_seq_lens'])
+        if family == 'moglow': out.update(dhid=int(eff['dhid']), dropout=float(eff['dropout']))
+        else:
+            out['dhid_flow'] = int(eff['dhid_flow'])
+            cs = eff.get('conditioning_seq_lens')
+            out['conditioning_seq_lens'] = 1 if cs is None else int(listify_arg(cs, cast=int, name='conditioning_seq_lens')[0])
+            if b('residual'): raise ConfigError(f"{source}: residual Transglower is not supported")
+    if family == 'transformerflow':
+        out.update(scales=eff['scales'], num_glow_coupling_blocks=int(eff['num_glow_coupling_blocks']),
+                   num_mixture_components=int(eff['num_mixture_components']), glow_use_attn=b('glow_use_attn'),
+                   glow_norm_layer='actnorm', dhid_flow=None, conditioning_seq_lens=None)
+    # --- training ---
+    out.update(learning_rate=float(eff['learning_rate']), batch_size=int(eff['batch_size']),
+               val_batch_size=int(eff['val_batch_size']), weight_decay=float(eff['weight_decay']), seed=69420)
+    opt = str(eff['optimizer'])
+    if opt not in ('adam', 'adamw'): raise ConfigError(f"{source}: optimizer {opt!r} is not supported (adam, adamw)")
+    out['optimizer'] = opt
+    pol = str(eff['lr_policy'])
+    out.update(lr_policy='constant', lr_decay_milestones=[], lr_decay_factor=float(eff['lr_decay_factor']))
+    what = f"lr_policy {pol!r}" + (f" with milestones {eff['lr_decay_milestones']} (in epochs)" if pol == 'multistep' else '')
+    notes.append(f"{what} ran as a constant learning rate {out['learning_rate']:g}: the original never attached its "
+                 "scheduler; set lr_policy/lr_decay_milestones (in iterations) to decay")
+    clip = float(eff['gradient_clip_val'] or 0)
+    if family != 'transformer' and clip:
+        out['gradient_clip_val'] = clip * _LN2
+        notes.append(f"gradient_clip_val: {clip:g} bits per frame (the original's loss unit) is {clip * _LN2:.6g} in our "
+                     "nats-per-frame loss")
+    else: out['gradient_clip_val'] = clip
+    if eff.get('max_epochs') is not None: out['max_epochs'] = int(eff['max_epochs'])
+    if eff.get('max_steps') not in (None, -1): out['max_steps'] = int(eff['max_steps'])
+    out['accumulate_grad_batches'] = int(eff.get('accumulate_grad_batches') or 1)
+    prec = str(eff.get('precision', 32))
+    if prec not in ('32', '32.0'): notes.append(f"precision: {prec} (fp16) is not supported; running fp32 (or set precision: bf16)")
+    out['precision'] = '32'
+    return out, notes
+
+def read_original_hparams(path, kind:str=None, semantics:str='auto', verbose:bool=True) -> Config:
+    "Read an original hyper-parameter file (`kind='file'`) or a Lightning `hparams.yaml` (`kind='run'`, the default for that name) as a checked `Config`, printing its notes."
+    path = Path(path)
+    if not path.is_file(): raise ConfigError(f"{path}: file not found")
+    if kind is None: kind = 'run' if path.name == 'hparams.yaml' else 'file'
+    d = _read_yaml(path)
+    out, notes = translate_original(d, source=path.name, kind=kind, semantics=semantics)
+    if verbose:
+        for n in notes: print(f"note: {path.name}: {n}")
+    return resolve_config(out, source=path.name)
+
+# %% ../nbs/15_config.ipynb #dfa80bfb
 class Config(dict):
     "A configuration: a dict with attribute access, `to_yaml()` and atomic `save(path)`."
     def __getattr__(self, k):
@@ -293,7 +514,7 @@ LIMITS = {
     'rel_pos_buckets': (1,), 'rel_pos_max_distance': (1,), 'dhid_flow': (1,), 'num_heads_flow': (1,),
     'num_glow_coupling_blocks': (1,), 'glow_bn_momentum': (0, 1), 'flow_dist_param': (0, None, False),
     'conditioning_seq_lens': (1,), 'num_mixture_components': (0,), 'glow_K': (1,), 'num_layers': (1,),
-    'actnorm_scale': (0, None, False), 'input_seq_lens': (1,)}
+    'actnorm_scale': (0, None, False), 'input_seq_lens': (1,), 'context_noise': (0,), 'context_drift': (0,)}
 
 def _fmt_range(lo, hi, lo_in, hi_in):
     if hi is None: return f"at least {lo}" if lo_in else f"> {lo}"
@@ -346,11 +567,19 @@ def _family_keys(family):
 
 def _copy_default(v): return [list(o) if isinstance(o, list) else o for o in v] if isinstance(v, list) else v
 
-def load_config(name_or_path, **overrides) -> Config:
-    """Load a preset name (see `list_presets()`) or a YAML file, apply `overrides` (typed by the schema: strings from
-    the command line are converted), check every key, and fill in the defaults of the model family."""
+def load_config(name_or_path,             # a preset name (see `list_presets()`) or a YAML file
+                original:bool=None,       # read the file as one of the original code's hparams files (None: detect)
+                semantics:str='auto',     # original files: 'paper', 'head' or 'auto' (see `translate_original`)
+                **overrides) -> Config:
+    """Load a preset or a YAML file, apply `overrides` (typed by the schema: strings from the command line are
+    converted), check every key, and fill in the defaults of the model family. A hyper-parameter file of the original
+    code is translated first (printing a note for every value that runs differently from the file)."""
     path = _find_config(name_or_path)
     d = _read_yaml(path)
+    if original or (original is None and is_original_hparams(d)):
+        d, notes = translate_original(d, source=path.name, kind='run' if path.name == 'hparams.yaml' else 'file',
+                                      semantics=semantics)
+        for n in notes: print(f"note: {path.name}: {n}")
     d.update({k.replace('-', '_'): v for k, v in overrides.items()})
     return resolve_config(d, source=path.name)
 
