@@ -8,7 +8,7 @@ import sys, importlib, inspect, argparse
 from .core import TransflowerError
 
 # %% auto #0
-__all__ = ['BENCHMARKS', 'run_cli', 'features', 'train', 'generate', 'evaluate', 'demo', 'select', 'docs', 'bench']
+__all__ = ['BENCHMARKS', 'run_cli', 'features', 'train', 'generate', 'evaluate', 'demo', 'select', 'docs', 'bench', 'import_']
 
 # %% ../nbs/50_cli.ipynb #bc904dc9
 def run_cli(target:str, argv=None):
@@ -49,3 +49,6 @@ def bench(argv=None):
     a = p.parse_args(sys.argv[1:] if argv is None else argv)
     try: importlib.import_module(f'transflower.bench.{a.name}').run(quick=a.quick)   # run() prints its figures
     except TransflowerError as e: sys.exit(f"error: {e}")
+
+# %% ../nbs/50_cli.ipynb #7bf5d26c
+def import_(): "Import a checkpoint of the original Transflower code as an experiment."; return run_cli('transflower.importer:import_cli')

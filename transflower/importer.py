@@ -358,15 +358,16 @@ def import_original(src,                    # original experiment folder, a `ver
         for n in notes: print(f"note: {n}")
     return out
 
-# %% ../nbs/23_import.ipynb #fe9abcd6
+# %% ../nbs/23_import.ipynb #f11d43f8
 @call_parse
 def import_cli(src:str,                    # original experiment folder, version_<n> folder or .ckpt file
-               out:str,                    # experiment folder to write
+               out:str=None,               # experiment folder to write (required)
                hparams:str=None,           # the run's hparams.yaml (default: beside the checkpoint, else inside it)
                data_dir:str=None,          # the original's feature folder (holds <feature>_scaler.pkl)
                template_bvh:str=None,      # BVH with the features' skeleton (e.g. the original's data/fixed_skeleton.bvh)
               ):
     "Import a checkpoint of the original Transflower code as an experiment folder (for transflower_generate)."
+    if out is None: sys.exit("error: --out EXPERIMENT (the folder to write) is required")
     try: p = import_original(src, out, hparams=hparams, data_dir=data_dir, template_bvh=template_bvh)
     except TransflowerError as e: sys.exit(f"error: {e}")
     print(f"wrote {p}")
