@@ -52,3 +52,14 @@ def bench(argv=None):
 
 # %% ../nbs/50_cli.ipynb #7bf5d26c
 def import_(): "Import a checkpoint of the original Transflower code as an experiment."; return run_cli('transflower.importer:import_cli')
+
+# %% ../nbs/50_cli.ipynb #956099f9
+def generate(argv=None):
+    "Generate dances: for a song (`--audio`), or for a dataset sequence (`--seq_id ID --data_dir DIR`, as the original)."
+    args = sys.argv[1:] if argv is None else list(argv)
+    if any(a == '--seq_id' or a.startswith('--seq_id=') for a in args):
+        return run_cli('transflower.generate:generate_sequence_cli', args)
+    if any(a in ('-h', '--help') for a in args):
+        print("transflower_generate EXPERIMENT --seq_id ID --data_dir DIR [...]: generate for a sequence of a feature folder "
+              "as the original (see transflower_generate --seq_id x --help)\n")
+    return run_cli('transflower.generate:generate_cli', args)
