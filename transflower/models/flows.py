@@ -455,17 +455,17 @@ def make_prior(name:str='normal', param:float=50.0):
     if key in ('studentt', 'student_t', 't'): return StudentTPrior(param)
     raise ConfigError(f"flow_dist: unknown prior {name!r} (normal|studentT)")
 
-# %% ../../nbs/11_models.flows.ipynb #1c36d2e0
+# %% ../../nbs/11_models.flows.ipynb #110f0b36
 def squeeze_time(x):
-    "`(B, N, D) -> (B, N/2, 2D)`: stack frames `2t` and `2t+1` along channels."
+    "`(B, N, D) -> (B, N/2, 2D)`: frame pairs interleaved into channels as the original: channel `2c+p` is channel `c` of frame `2t+p`."
     if x is None: return None
     B, N, D = x.shape
-    return x.reshape(B, N // 2, 2 * D)
+    return x.reshape(B, N // 2, 2, D).transpose(2, 3).reshape(B, N // 2, 2 * D)
 
 def unsqueeze_time(x):
     "Inverse of `squeeze_time`."
-    B, N, D = x.shape
-    return x.reshape(B, 2 * N, D // 2)
+    B, N, D2 = x.shape
+    return x.reshape(B, N, D2 // 2, 2).transpose(2, 3).reshape(B, 2 * N, D2 // 2)
 
 def parse_scales(scales):
     "The `scales` option as a list of `[channelwise, checkerboard]` pairs (accepts the original's string form)."
