@@ -135,7 +135,7 @@ def read_pickle_file(path):
     except Exception as e: raise DataError(f"cannot read the pickle ({type(e).__name__}: {str(e)[:150]})", path) from None
     return obj
 
-# %% ../nbs/23_import.ipynb #a0a98c89
+# %% ../nbs/23_import.ipynb #868d19ed
 def _tr_key(rest:str):
     "Our name for a key inside an original `BasicTransformerModel` (None: dropped)."
     r = re.sub(r'^transformer_encoder\.layers\.(\d+)\.self_attn\.', r'layers.\1.', rest)
@@ -160,6 +160,7 @@ def _flow_layer(kind, rest, v, src):
         if rest.startswith('nn.transformer.'):
             k = _tr_key(rest[len('nn.transformer.'):])
             return [] if k is None else [(f'net.net.{k}', v)]
+        if rest.startswith('input_encoder.'): return [(f'net.{rest}', v)]
         m = {'nn.rescale.weight_g': ('rescale_g', vec), 'nn.rescale.weight_v': ('rescale_v', vec)}
     if rest not in m: return None
     name, f = m[rest]

@@ -14,10 +14,10 @@ from .transformer import BasicTransformer
 # %% auto #0
 __all__ = ['COUPLING_NETS', 'eval_mode', 'check_flow', 'FlowLayer', 'FlowSequence', 'BatchNormFlow', 'ActNorm', 'InvConv1x1',
            'InvConv1x1LU', 'ChannelPermutation', 'mix_logistic_forward', 'mix_logistic_inverse', 'AffineCoupling',
-           'AdditiveCoupling', 'TransformerCouplingNet', 'RNNCouplingNet', 'FFCouplingNet', 'concat_elu',
-           'sinusoidal_positions', 'FlowppCouplingNet', 'coupling_net_factory', 'randomize_', 'GaussianPrior',
-           'StudentTPrior', 'make_prior', 'squeeze_time', 'unsqueeze_time', 'parse_scales', 'ConditionalFlow',
-           'FlowModel']
+           'AdditiveCoupling', 'TransformerCouplingNet', 'RNNCouplingNet', 'FFCouplingNet', 'TimeConcatCouplingNet',
+           'concat_elu', 'sinusoidal_positions', 'FlowppCouplingNet', 'coupling_net_factory', 'randomize_',
+           'GaussianPrior', 'StudentTPrior', 'make_prior', 'squeeze_time', 'unsqueeze_time', 'parse_scales',
+           'ConditionalFlow', 'FlowModel']
 
 # %% ../../nbs/11_models.flows.ipynb #a098f621
 @contextlib.contextmanager
@@ -308,7 +308,7 @@ class AdditiveCoupling(_CouplingBase):
         yc, yi = self.split(y)
         return self.join(yc - self.net(yi, cond), yi)
 
-# %% ../../nbs/11_models.flows.ipynb #fae065d4
+# %% ../../nbs/11_models.flows.ipynb #db69aec4
 def _cat_cond(x, cond):
     if cond is None: return x
     return torch.cat([x, cond.to(x.dtype)], -1) if x.shape[-1] else cond
@@ -349,6 +349,20 @@ class FFCouplingNet(nn.Module):
         layers = [m for a, b in zip(dims[:-1], dims[1:]) for m in (nn.Linear(a, b), nn.ReLU())]
         self.net = nn.Sequential(*layers, _zero_linear(dims[-1], d_out))
     def forward(self, x_id, cond=None): return self.net(_cat_cond(x_id, cond))
+
+class TimeConcatCouplingNet(nn.Module):
+    """The original's coupling network with `cond_concat_dims: false`: `x_id` is projected to the condition's width
+    (`input_encoder`) and put *before* the condition's `K` vectors along time; a `BasicTransformer` runs over the
+    `N + K` tokens and its first `N` outputs are the coupling parameters."""
+    def __init__(self, d_id:int, d_cond:int, d_out:int, dhid:int=512, nhead:int=8, nlayers:int=2,
+                 dropout:float=0.1, pos_emb:str='none', max_len:int=None, ff_dim:int=None):
+        super().__init__()
+        if not d_cond: raise ConfigError("cond_concat_dims: false needs a condition")
+        self.input_encoder = nn.Linear(d_id, d_cond)
+        self.net = BasicTransformer(d_cond, d_out, dhid, nhead, nlayers, dropout=dropout, ff_dim=ff_dim, pos_emb=pos_emb, max_len=max_len)
+    def forward(self, x_id, cond):
+        N = x_id.shape[1]
+        return self.net(torch.cat([self.input_encoder(x_id), cond.to(x_id.dtype)], 1), n_out=N)
 
 # %% ../../nbs/11_models.flows.ipynb #2e082c03
 def concat_elu(x):
@@ -406,9 +420,10 @@ class FlowppCouplingNet(nn.Module):
         self.out = _TimeConv(dhid, d_out, kernel_size)
     def forward(self, x_id, cond=None): return self.out(self.blocks(self.inp(_cat_cond(x_id, cond))))
 
-# %% ../../nbs/11_models.flows.ipynb #77b3f50d
+# %% ../../nbs/11_models.flows.ipynb #1f9860a2
 COUPLING_NETS = {'transformer': TransformerCouplingNet, 'lstm': functools.partial(RNNCouplingNet, kind='LSTM'),
-                 'gru': functools.partial(RNNCouplingNet, kind='GRU'), 'ff': FFCouplingNet, 'flowpp': FlowppCouplingNet}
+                 'gru': functools.partial(RNNCouplingNet, kind='GRU'), 'ff': FFCouplingNet, 'flowpp': FlowppCouplingNet,
+                 'transformer_time': TimeConcatCouplingNet}
 
 def coupling_net_factory(name:str, **kwargs):
     "A factory `make_net(d_id, d_cond, d_out)` for the coupling network `name` (transformer|LSTM|GRU|FF|flowpp)."
@@ -476,7 +491,7 @@ def parse_scales(scales):
     if any(b for _, b in s): raise ConfigError(f"scales: checkerboard steps are not supported on sequences, got {scales!r}")
     return s
 
-# %% ../../nbs/11_models.flows.ipynb #79735fd5
+# %% ../../nbs/11_models.flows.ipynb #ef8fb2ca
 def _make_norm(norm, dim, bn_momentum, actnorm_scale):
     if norm is None or str(norm).lower() in ('none', ''): return None
     if norm == 'batchnorm': return BatchNormFlow(dim, momentum=bn_momentum)
@@ -499,6 +514,9 @@ class ConditionalFlow(nn.Module):
         super().__init__()
         self.dim, self.cond_dim, self.scales = dim, cond_dim, parse_scales(scales)
         self.seq_len = seq_len
+        self.cond_along_time = str(net).lower() == 'transformer_time'    # the condition is a sequence of its own length
+        if self.cond_along_time and len(self.scales) > 1: raise ConfigError("scales: a condition concatenated along time (cond_concat_dims: false) needs a single scale")
+        if self.cond_along_time and seq_len is None: raise ConfigError("seq_len: needed with a condition concatenated along time")
         if coupling not in ('affine', 'additive'): raise ConfigError(f"flow_coupling: unknown coupling {coupling!r} (affine|additive)")
         levels = []
         for i, (K, _) in enumerate(self.scales):
@@ -520,6 +538,10 @@ class ConditionalFlow(nn.Module):
             raise ValueError(f"flow input must be (B, N, {self.dim}), got {tuple(x.shape)}")
         f = 2 ** (len(self.levels) - 1)
         if x.shape[1] % f: raise ValueError(f"sequence length {x.shape[1]} not divisible by {f} (scales {self.scales})")
+        if self.cond_along_time:
+            if cond is None or cond.dim() != 3 or cond.shape[0] != x.shape[0] or cond.shape[-1] != self.cond_dim:
+                raise ValueError(f"condition must be (B, K, {self.cond_dim}) with B = {x.shape[0]}, got {None if cond is None else tuple(cond.shape)}")
+            return
         if self.cond_dim and (cond is None or cond.shape[:2] != x.shape[:2] or cond.shape[-1] != self.cond_dim):
             raise ValueError(f"condition must be (B, N, {self.cond_dim}) = {(*x.shape[:2], self.cond_dim)}, got {None if cond is None else tuple(cond.shape)}")
 
@@ -558,6 +580,7 @@ class ConditionalFlow(nn.Module):
         if z is None:
             if cond is None and n is None: raise ValueError("sample: give a condition or the number of frames n")
             B, N = (cond.shape[0], cond.shape[1]) if cond is not None else (1, n)
+            if self.cond_along_time: N = n or self.seq_len
             ref = cond if cond is not None else next(self.parameters())
             z = self.prior.sample((B, N, self.dim), temperature, dtype=ref.dtype, device=ref.device, generator=generator)
         return self.inverse(z, cond)
