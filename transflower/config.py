@@ -291,7 +291,7 @@ def _orig_bool(v) -> bool:
     if isinstance(v, str): return v.strip().lower() in ('true', 'yes', 'on', '1')
     return bool(v)
 
-# %% ../nbs/15_config.ipynb #54572d85
+# %% ../nbs/15_config.ipynb #f85b0279
 _OURS_ONLY = ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb', 'nlayers_inputs', 'ff_dim', 'rel_pos_buckets',
               'rel_pos_max_distance', 'max_steps', 'seed', 'checkpoint_every', 'val_every', 'log_every', 'sample_every',
               'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'context_noise')
@@ -334,7 +334,10 @@ def translate_original(d:dict,                # the original's options (a YAML m
     family, model_defaults = ORIGINAL_MODELS[name]
     known = dict(_ORIG_COMMON, **model_defaults)
     unknown = [k for k in d if k not in known and k not in _ORIG_TRAINER_FLAGS]
-    if unknown:
+    if unknown and kind == 'run':      # a run's options hold everything its code version knew: ignore, and say so
+        notes.append(f"ignored option(s) unknown here: {', '.join(unknown)}")
+        d = {k: v for k, v in d.items() if k not in unknown}
+    elif unknown:
         raise ConfigError(f"{source}: the original code did not know the option(s) {', '.join(map(repr, unknown))} "
                           f"for model {name!r} (it stopped with 'Hparam ... not recognized!')")
     eff = dict(known)
@@ -406,7 +409,9 @@ def translate_original(d:dict,                # the original's options (a YAML m
                    input_seq_lens=eff['input_seq_lens'])
         if family == 'moglow': out.update(dhid=int(eff['dhid']), dropout=float(eff['dropout']))
         else:
-            out['dhid_flow'] = int(eff['dhid_flow'])
+            out['dhid_flow'] = int(eff['dhid'])        # the original's Glow took its LSTM width from dhid; dhid_flow was unused
+            if 'dhid_flow' in d and int(eff['dhid_flow']) != int(eff['dhid']):
+                notes.append(f"dhid_flow: {eff['dhid_flow']} was not used by the original's Transglower (its LSTM width is dhid = {eff['dhid']})")
             cs = eff.get('conditioning_seq_lens')
             out['conditioning_seq_lens'] = 1 if cs is None else int(listify_arg(cs, cast=int, name='conditioning_seq_lens')[0])
             if b('residual'): raise ConfigError(f"{source}: residual Transglower is not supported")

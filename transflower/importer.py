@@ -16,7 +16,8 @@ except ImportError: import numpy.core.multiarray as _multiarray
 
 # %% auto #0
 __all__ = ['PickledObject', 'safe_unpickle', 'read_torch_archive', 'read_pickle_file', 'map_transflower_state',
-           'read_lightning_checkpoint', 'find_original_checkpoint', 'import_original', 'import_cli']
+           'map_original_state', 'read_lightning_checkpoint', 'find_original_checkpoint', 'import_original',
+           'import_cli']
 
 # %% ../nbs/23_import.ipynb #5c58f2f9
 class PickledObject(dict):
@@ -135,7 +136,7 @@ def read_pickle_file(path):
     except Exception as e: raise DataError(f"cannot read the pickle ({type(e).__name__}: {str(e)[:150]})", path) from None
     return obj
 
-# %% ../nbs/23_import.ipynb #868d19ed
+# %% ../nbs/23_import.ipynb #915a475b
 def _tr_key(rest:str):
     "Our name for a key inside an original `BasicTransformerModel` (None: dropped)."
     r = re.sub(r'^transformer_encoder\.layers\.(\d+)\.self_attn\.', r'layers.\1.', rest)
@@ -210,6 +211,61 @@ def map_transflower_state(sd:dict,          # the original's `state_dict` (tenso
                              "the hparams do not describe this checkpoint", source)
     return out
 
+def _map_glow(sd, prefix, cfg, out, used, source):
+    "Map the tensors of an original MoGlow `Glow` (`<prefix>flow.layers.<k>.*`) onto our `flow.levels.0.layers.<k>`."
+    perm = str(cfg['flow_permutation']).lower()
+    if perm == 'shuffle':
+        raise ConfigError(f"{source}: flow_permutation shuffle: the original kept its random permutations outside the "
+                          "checkpoint (numpy attributes), so they cannot be recovered")
+    vec = lambda t: t.reshape(-1)
+    for k, v in sd.items():
+        mt = re.match(rf'^{re.escape(prefix)}flow\.layers\.(\d+)\.(.+)$', k)
+        if not mt or not torch.is_tensor(v): continue
+        step, rest = int(mt.group(1)), mt.group(2)
+        base = f'flow.levels.0.layers.{step}.layers.'
+        name = {'actnorm.bias': ('0.bias', vec), 'actnorm.logs': ('0.logs', vec),
+                'actnorm.is_initialized': ('0.initialized', lambda t: (t.reshape(-1)[0] > 0).reshape(())),
+                'invconv.weight': ('1.weight', None), 'invconv.p': ('1.perm', None), 'invconv.l': ('1.lower', None),
+                'invconv.u': ('1.upper', None), 'invconv.log_s': ('1.log_s', None), 'invconv.sign_s': ('1.sign_s', None)}.get(rest)
+        if name is None:
+            r = re.sub(r'^f\.(lstm|gru)\.', 'net.rnn.', rest)
+            r = re.sub(r'^f\.linear\.', 'net.out.', r)
+            r = re.sub(r'^f\.(\d+)\.', r'net.net.\1.', r)
+            if r == rest: continue
+            name = ('2.' + r, None)
+        out[base + name[0]] = name[1](v) if name[1] else v
+        used.add(k)
+
+def map_original_state(sd:dict,              # the original's `state_dict`
+                       cfg,                  # our config of the model (from `translate_original`)
+                       source='checkpoint',  # for messages
+                      ) -> dict:
+    "Our state dict from the original's, for the families that import (Transflower, MoGlow, Transglower)."
+    fam = cfg['model']
+    if fam == 'transflower': return map_transflower_state(sd, cfg, source)
+    out, used = {}, set()
+    if fam == 'moglow': _map_glow(sd, 'net_glow.', cfg, out, used, source)
+    elif fam == 'transglower':
+        ins, outs = listify_arg(cfg['input_modalities']), listify_arg(cfg['output_modalities'])
+        for k, v in sd.items():
+            for i, m in enumerate(ins):
+                if k.startswith(f'net_input_{m}.'):
+                    r = _tr_key(k[len(f'net_input_{m}.'):])
+                    if r is None: _check_zero(k, v, source)
+                    else: out[f'encoder.input_encoders.{i}.{r}'] = v
+                    used.add(k)
+            if k.startswith(f'net_output_{outs[0]}.'):
+                r = _tr_key(k[len(f'net_output_{outs[0]}.'):])
+                if r is None: _check_zero(k, v, source)
+                else: out[f'encoder.cross.{r}'] = v
+                used.add(k)
+        _map_glow(sd, f'net_output_glow_{outs[0]}.', cfg, out, used, source)
+    else: raise ConfigError(f"{source}: importing {fam} checkpoints is not supported yet")
+    left = [k for k, v in sd.items() if torch.is_tensor(v) and k not in used]
+    if left: raise DataError(f"{len(left)} tensor(s) of the checkpoint have no counterpart in the model (e.g. {left[0]}); "
+                             "the hparams do not describe this checkpoint", source)
+    return out
+
 def _check_zero(k, v, source):
     if v.abs().max() > 0: raise DataError(f"{k}: a HEAD-era positional buffer that is not zero cannot be represented", source)
 
@@ -253,8 +309,9 @@ def find_original_checkpoint(src) -> tuple:
     if not cks: raise DataError("no .ckpt file", v/'checkpoints')
     return cks[-1], (v/'hparams.yaml' if (v/'hparams.yaml').is_file() else None)
 
-# %% ../nbs/23_import.ipynb #ad058e46
-_IMPORTABLE = ('transflower',)
+# %% ../nbs/23_import.ipynb #368244d5
+_IMPORTABLE = ('transflower', 'moglow', 'transglower')
+_DERIVED = ('.lmask', '.idx', '.inv_idx')      # our buffers computed from other tensors or from the options
 
 def _read_scaler(path) -> tuple:
     "`(mean, scale)` of a pickled sklearn `StandardScaler` (read safely)."
@@ -322,12 +379,12 @@ def import_original(src,                    # original experiment folder, a `ver
     if opts['model'] not in _IMPORTABLE:
         raise ConfigError(f"{source}: importing {opts['model']} checkpoints is not supported yet (supported: {', '.join(_IMPORTABLE)})")
     sd = ck['state_dict']
-    opts = _positions_from_state(sd, opts, notes)
+    if opts['model'] != 'moglow': opts = _positions_from_state(sd, opts, notes)
     cfg = resolve_config(opts, source=source)
     model = get_model(cfg)
-    state = map_transflower_state(sd, cfg, ck_path)
+    state = map_original_state(sd, cfg, ck_path)
     own = model.state_dict()
-    missing = [k for k in own if k not in state and not k.endswith('.lmask')]
+    missing = [k for k in own if k not in state and not k.endswith(_DERIVED)]
     if missing: raise DataError(f"{len(missing)} model tensor(s) are not in the checkpoint (e.g. {missing[0]}): the hparams do not describe it", ck_path)
     bad = [(k, tuple(v.shape), tuple(own[k].shape)) for k, v in state.items() if k in own and tuple(v.shape) != tuple(own[k].shape)]
     if bad: raise DataError(f"{len(bad)} tensor(s) of another shape (e.g. {bad[0][0]}: {list(bad[0][1])} in the checkpoint, "
