@@ -136,7 +136,7 @@ def read_pickle_file(path):
     except Exception as e: raise DataError(f"cannot read the pickle ({type(e).__name__}: {str(e)[:150]})", path) from None
     return obj
 
-# %% ../nbs/23_import.ipynb #915a475b
+# %% ../nbs/23_import.ipynb #4e075c01
 def _tr_key(rest:str):
     "Our name for a key inside an original `BasicTransformerModel` (None: dropped)."
     r = re.sub(r'^transformer_encoder\.layers\.(\d+)\.self_attn\.', r'layers.\1.', rest)
@@ -236,6 +236,25 @@ def _map_glow(sd, prefix, cfg, out, used, source):
         out[base + name[0]] = name[1](v) if name[1] else v
         used.add(k)
 
+def _map_encoders(sd, cfg, src, dst, out, used, source):
+    "Map `<src>net_input_<m>.*` / `<src>net_output_<m>.*` (an original multimodal transformer) onto `<dst>input_encoders.<i>` / `<dst>cross`."
+    ins, outs = listify_arg(cfg['input_modalities']), listify_arg(cfg['output_modalities'])
+    for k, v in sd.items():
+        if not torch.is_tensor(v) or not k.startswith(src): continue
+        r0 = k[len(src):]
+        if re.fullmatch(r'(src|out)_mask_\d+', r0): used.add(k); continue     # all-zero masks the original never applied
+        for i, m in enumerate(ins):
+            if r0.startswith(f'net_input_{m}.'):
+                r = _tr_key(r0[len(f'net_input_{m}.'):])
+                if r is None: _check_zero(k, v, source)
+                else: out[f'{dst}input_encoders.{i}.{r}'] = v
+                used.add(k)
+        if r0.startswith(f'net_output_{outs[0]}.'):
+            r = _tr_key(r0[len(f'net_output_{outs[0]}.'):])
+            if r is None: _check_zero(k, v, source)
+            else: out[f'{dst}cross.{r}'] = v
+            used.add(k)
+
 def map_original_state(sd:dict,              # the original's `state_dict`
                        cfg,                  # our config of the model (from `translate_original`)
                        source='checkpoint',  # for messages
@@ -243,23 +262,17 @@ def map_original_state(sd:dict,              # the original's `state_dict`
     "Our state dict from the original's, for the families that import (Transflower, MoGlow, Transglower)."
     fam = cfg['model']
     if fam == 'transflower': return map_transflower_state(sd, cfg, source)
+    if fam == 'residualflower':      # a Transflower flow on the residual of a separate mean model (`mean_model.`)
+        out, used = {}, set()
+        _map_encoders(sd, cfg, 'mean_model.', 'mean_encoder.', out, used, source)
+        rest = {k: v for k, v in sd.items() if k not in used}
+        return {**map_transflower_state(rest, cfg, source), **out}
     out, used = {}, set()
     if fam == 'moglow': _map_glow(sd, 'net_glow.', cfg, out, used, source)
     elif fam == 'transglower':
-        ins, outs = listify_arg(cfg['input_modalities']), listify_arg(cfg['output_modalities'])
-        for k, v in sd.items():
-            for i, m in enumerate(ins):
-                if k.startswith(f'net_input_{m}.'):
-                    r = _tr_key(k[len(f'net_input_{m}.'):])
-                    if r is None: _check_zero(k, v, source)
-                    else: out[f'encoder.input_encoders.{i}.{r}'] = v
-                    used.add(k)
-            if k.startswith(f'net_output_{outs[0]}.'):
-                r = _tr_key(k[len(f'net_output_{outs[0]}.'):])
-                if r is None: _check_zero(k, v, source)
-                else: out[f'encoder.cross.{r}'] = v
-                used.add(k)
-        _map_glow(sd, f'net_output_glow_{outs[0]}.', cfg, out, used, source)
+        _map_encoders(sd, cfg, '', 'encoder.', out, used, source)
+        _map_glow(sd, f"net_output_glow_{listify_arg(cfg['output_modalities'])[0]}.", cfg, out, used, source)
+    elif fam == 'transformer': _map_encoders(sd, cfg, '', 'encoder.', out, used, source)
     else: raise ConfigError(f"{source}: importing {fam} checkpoints is not supported yet")
     left = [k for k, v in sd.items() if torch.is_tensor(v) and k not in used]
     if left: raise DataError(f"{len(left)} tensor(s) of the checkpoint have no counterpart in the model (e.g. {left[0]}); "
@@ -309,8 +322,8 @@ def find_original_checkpoint(src) -> tuple:
     if not cks: raise DataError("no .ckpt file", v/'checkpoints')
     return cks[-1], (v/'hparams.yaml' if (v/'hparams.yaml').is_file() else None)
 
-# %% ../nbs/23_import.ipynb #368244d5
-_IMPORTABLE = ('transflower', 'moglow', 'transglower')
+# %% ../nbs/23_import.ipynb #8d182375
+_IMPORTABLE = ('transflower', 'residualflower', 'transformer', 'moglow', 'transglower')
 _DERIVED = ('.lmask', '.idx', '.inv_idx')      # our buffers computed from other tensors or from the options
 
 def _read_scaler(path) -> tuple:
