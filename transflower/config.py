@@ -291,7 +291,7 @@ def _orig_bool(v) -> bool:
     if isinstance(v, str): return v.strip().lower() in ('true', 'yes', 'on', '1')
     return bool(v)
 
-# %% ../nbs/15_config.ipynb #f85b0279
+# %% ../nbs/15_config.ipynb #bcc2b6c3
 _OURS_ONLY = ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb', 'nlayers_inputs', 'ff_dim', 'rel_pos_buckets',
               'rel_pos_max_distance', 'max_steps', 'seed', 'checkpoint_every', 'val_every', 'log_every', 'sample_every',
               'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'context_noise')
@@ -418,7 +418,8 @@ def translate_original(d:dict,                # the original's options (a YAML m
     if family == 'transformerflow':
         out.update(scales=eff['scales'], num_glow_coupling_blocks=int(eff['num_glow_coupling_blocks']),
                    num_mixture_components=int(eff['num_mixture_components']), glow_use_attn=b('glow_use_attn'),
-                   glow_norm_layer='actnorm', dhid_flow=None, conditioning_seq_lens=None)
+                   glow_norm_layer='none', dhid_flow=None, conditioning_seq_lens=None,
+                   num_heads_flow=4)      # the original's transflowpp: no norm layer, Flow++ nets of width dhid, 4-head attention
     # --- training ---
     out.update(learning_rate=float(eff['learning_rate']), batch_size=int(eff['batch_size']),
                val_batch_size=int(eff['val_batch_size']), weight_decay=float(eff['weight_decay']), seed=69420)

@@ -136,7 +136,7 @@ def read_pickle_file(path):
     except Exception as e: raise DataError(f"cannot read the pickle ({type(e).__name__}: {str(e)[:150]})", path) from None
     return obj
 
-# %% ../nbs/23_import.ipynb #4e075c01
+# %% ../nbs/23_import.ipynb #23c12592
 def _tr_key(rest:str):
     "Our name for a key inside an original `BasicTransformerModel` (None: dropped)."
     r = re.sub(r'^transformer_encoder\.layers\.(\d+)\.self_attn\.', r'layers.\1.', rest)
@@ -162,10 +162,46 @@ def _flow_layer(kind, rest, v, src):
             k = _tr_key(rest[len('nn.transformer.'):])
             return [] if k is None else [(f'net.net.{k}', v)]
         if rest.startswith('input_encoder.'): return [(f'net.{rest}', v)]
+        if rest.startswith('nn.') and not rest.startswith('nn.rescale.'): return _flowpp_key(rest[3:], v)
         m = {'nn.rescale.weight_g': ('rescale_g', vec), 'nn.rescale.weight_v': ('rescale_v', vec)}
     if rest not in m: return None
     name, f = m[rest]
     return [(name, f(v) if f else v)]
+
+_WN = {'weight_g': 'parametrizations.weight.original0', 'weight_v': 'parametrizations.weight.original1', 'bias': 'bias'}
+
+def _flowpp_key(rest, v):
+    "Our name(s) for a tensor of the original's Flow++ coupling network `NN` (Transformerflow); 2-D convolutions are fixed up later."
+    per = None
+    m = re.match(r'^(in_conv|out_conv)\.conv\.(weight_g|weight_v|bias)$', rest)
+    if m: return [(f"net.{'inp' if m.group(1) == 'in_conv' else 'out'}.conv.{_WN[m.group(2)]}", v)]
+    m = re.match(r'^mid_convs\.(\d+)\.(.+)$', rest)
+    if not m: return None
+    b, r = int(m.group(1)), m.group(2)
+    for pat, j, tail in ((r'^conv\.conv\.conv\.(\w+)$', 0, 'conv.conv.'), (r'^conv\.gate\.conv\.(\w+)$', 0, 'gate.conv.'),
+                         (r'^norm_1\.(\w+)$', 1, ''), (r'^attn\.in_proj\.(\w+)$', 2, 'in_proj.'),
+                         (r'^attn\.gate\.(\w+)$', 2, 'gate.'), (r'^norm_2\.(\w+)$', 3, '')):
+        mm = re.match(pat, r)
+        if mm:
+            leaf = mm.group(1) if j in (1, 3) else _WN.get(mm.group(1))
+            if leaf is None: return None
+            return [(f"net.blocks.{{BLOCK{b}}}{j}.{tail}{leaf}", v)]
+    return None
+
+def _fix_flowpp(out, n_per_block):
+    "Block indices, and the original's 2-D convolutions over (frames, 1) as our 1-D ones (same effective weights)."
+    res = {}
+    for k, v in out.items():
+        m = re.search(r'\{BLOCK(\d+)\}(\d+)', k)
+        if m: k = k.replace(m.group(0), str(int(m.group(1)) * n_per_block + int(m.group(2))))
+        res[k] = v
+    for k in [k for k in res if k.endswith('original1') and res[k].dim() == 4]:
+        gk = k[:-1] + '0'
+        v, g = res[k], res[gk]
+        mid = v[..., v.shape[-1] // 2]                             # the kernel column that sees the (frames, 1) input
+        full = v.flatten(1).norm(dim=1); part = mid.flatten(1).norm(dim=1)
+        res[k], res[gk] = mid, (g.reshape(-1) * part / full).reshape(-1, 1, 1)
+    return res
 
 def map_transflower_state(sd:dict,          # the original's `state_dict` (tensors by the original's names)
                           cfg,              # our config of the model (output of `translate_original`)
@@ -209,6 +245,7 @@ def map_transflower_state(sd:dict,          # the original's `state_dict` (tenso
     left = [k for k, v in sd.items() if torch.is_tensor(v) and k not in used]
     if left: raise DataError(f"{len(left)} tensor(s) of the checkpoint have no counterpart in the model (e.g. {left[0]}); "
                              "the hparams do not describe this checkpoint", source)
+    if cfg['model'] == 'transformerflow': out = _fix_flowpp(out, 4 if cfg.get('glow_use_attn') else 2)
     return out
 
 def _map_glow(sd, prefix, cfg, out, used, source):
@@ -261,7 +298,7 @@ def map_original_state(sd:dict,              # the original's `state_dict`
                       ) -> dict:
     "Our state dict from the original's, for the families that import (Transflower, MoGlow, Transglower)."
     fam = cfg['model']
-    if fam == 'transflower': return map_transflower_state(sd, cfg, source)
+    if fam in ('transflower', 'transformerflow'): return map_transflower_state(sd, cfg, source)
     if fam == 'residualflower':      # a Transflower flow on the residual of a separate mean model (`mean_model.`)
         out, used = {}, set()
         _map_encoders(sd, cfg, 'mean_model.', 'mean_encoder.', out, used, source)
@@ -322,8 +359,8 @@ def find_original_checkpoint(src) -> tuple:
     if not cks: raise DataError("no .ckpt file", v/'checkpoints')
     return cks[-1], (v/'hparams.yaml' if (v/'hparams.yaml').is_file() else None)
 
-# %% ../nbs/23_import.ipynb #8d182375
-_IMPORTABLE = ('transflower', 'residualflower', 'transformer', 'moglow', 'transglower')
+# %% ../nbs/23_import.ipynb #209e1b42
+_IMPORTABLE = ('transflower', 'residualflower', 'transformer', 'moglow', 'transglower', 'transformerflow')
 _DERIVED = ('.lmask', '.idx', '.inv_idx')      # our buffers computed from other tensors or from the options
 
 def _read_scaler(path) -> tuple:

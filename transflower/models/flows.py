@@ -15,9 +15,9 @@ from .transformer import BasicTransformer
 __all__ = ['COUPLING_NETS', 'eval_mode', 'check_flow', 'FlowLayer', 'FlowSequence', 'BatchNormFlow', 'ActNorm', 'InvConv1x1',
            'InvConv1x1LU', 'ChannelPermutation', 'mix_logistic_forward', 'mix_logistic_inverse', 'AffineCoupling',
            'AdditiveCoupling', 'TransformerCouplingNet', 'RNNCouplingNet', 'FFCouplingNet', 'TimeConcatCouplingNet',
-           'concat_elu', 'sinusoidal_positions', 'FlowppCouplingNet', 'coupling_net_factory', 'randomize_',
-           'GaussianPrior', 'StudentTPrior', 'make_prior', 'squeeze_time', 'unsqueeze_time', 'parse_scales',
-           'ConditionalFlow', 'FlowModel']
+           'concat_elu', 'sinusoidal_positions', 'flowpp_positions', 'FlowppCouplingNet', 'coupling_net_factory',
+           'randomize_', 'GaussianPrior', 'StudentTPrior', 'make_prior', 'squeeze_time', 'unsqueeze_time',
+           'parse_scales', 'ConditionalFlow', 'FlowModel']
 
 # %% ../../nbs/11_models.flows.ipynb #a098f621
 @contextlib.contextmanager
@@ -364,7 +364,7 @@ class TimeConcatCouplingNet(nn.Module):
         N = x_id.shape[1]
         return self.net(torch.cat([self.input_encoder(x_id), cond.to(x_id.dtype)], 1), n_out=N)
 
-# %% ../../nbs/11_models.flows.ipynb #2e082c03
+# %% ../../nbs/11_models.flows.ipynb #46d5c5ba
 def concat_elu(x):
     "ELU of `[x, -x]` along channels (Flow++)."
     return F.elu(torch.cat([x, -x], -1))
@@ -392,16 +392,25 @@ class _GatedConv(nn.Module):
         a, b = self.gate(self.drop(concat_elu(self.conv(concat_elu(x))))).chunk(2, -1)
         return x + a * torch.sigmoid(b)
 
+def flowpp_positions(n, d, dtype=None, device=None):
+    "The Flow++ attention's position encoding `(n, d)`: sines on the first `d//2` channels, cosines on the next, timescales geometric from 1 to 10⁴ (an odd `d` gets a zero last channel)."
+    nt = d // 2
+    pos = torch.arange(n, dtype=torch.float64, device=device)[:, None]
+    inv = torch.exp(-torch.arange(nt, dtype=torch.float64, device=device) * (math.log(10000.) / max(nt - 1, 1)))
+    enc = torch.cat([torch.sin(pos * inv), torch.cos(pos * inv)], 1)
+    return F.pad(enc, (0, d % 2)).to(dtype or torch.get_default_dtype())
+
 class _GatedAttn(nn.Module):
+    "Flow++'s gated self-attention (as the original): input + positions → WN linear (no bias) to keys, values, queries → attention → WN gate."
     def __init__(self, d, nhead, dropout):
         super().__init__()
         if d % nhead: raise ConfigError(f"Flow++ coupling net: width {d} not divisible by {nhead} heads")
         self.nhead, self.dropout = nhead, dropout
-        self.qkv, self.gate = weight_norm(nn.Linear(d, 3 * d)), weight_norm(nn.Linear(d, 2 * d))
+        self.in_proj, self.gate = weight_norm(nn.Linear(d, 3 * d, bias=False)), weight_norm(nn.Linear(d, 2 * d))
     def forward(self, x):
         B, N, d = x.shape
-        y = x + sinusoidal_positions(N, d, x.dtype, x.device)
-        q, k, v = self.qkv(y).reshape(B, N, 3, self.nhead, d // self.nhead).permute(2, 0, 3, 1, 4)
+        y = x + flowpp_positions(N, d, x.dtype, x.device)
+        k, v, q = self.in_proj(y).reshape(B, N, 3, self.nhead, d // self.nhead).permute(2, 0, 3, 1, 4)
         o = F.scaled_dot_product_attention(q, k, v, dropout_p=self.dropout if self.training else 0.0)
         a, b = self.gate(o.transpose(1, 2).reshape(B, N, d)).chunk(2, -1)
         return x + a * torch.sigmoid(b)
