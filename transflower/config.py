@@ -291,10 +291,10 @@ def _orig_bool(v) -> bool:
     if isinstance(v, str): return v.strip().lower() in ('true', 'yes', 'on', '1')
     return bool(v)
 
-# %% ../nbs/15_config.ipynb #bcc2b6c3
+# %% ../nbs/15_config.ipynb #09aef8c1
 _OURS_ONLY = ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb', 'nlayers_inputs', 'ff_dim', 'rel_pos_buckets',
               'rel_pos_max_distance', 'max_steps', 'seed', 'checkpoint_every', 'val_every', 'log_every', 'sample_every',
-              'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'context_noise')
+              'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'context_noise', 'context_drift')
 
 def is_original_hparams(d:dict) -> bool:
     "Whether the options `d` (a YAML mapping) read as one of the original code's hyper-parameter files."
