@@ -16,7 +16,7 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['DEFAULTS', 'MODEL_CLASSES', 'OPTION_HELP', 'Transflower', 'ResidualFlower']
 
-# %% ../../nbs/12_models.transflower.ipynb #ab29f356
+# %% ../../nbs/12_models.transflower.ipynb #9bfe4a1f
 _TF_DEFAULTS = dict(
     dhid=512, nlayers=6, nhead=8, nlayers_inputs=2, dropout=0.1, ff_dim=None,
     input_pos_emb='t5_rel', output_pos_emb='t5_rel', rel_pos_buckets=32, rel_pos_max_distance=128,
@@ -120,7 +120,7 @@ class Transflower(FlowModel):
         return self.sample(inputs)
 
 class ResidualFlower(Transflower):
-    """`original.md` §3.7: a deterministic multimodal transformer (its own encoder, linear head on the first N
+    """As the original code's `residualflower`: a deterministic multimodal transformer (its own encoder, linear head on the first N
     outputs, as the AI-Choreographer baseline) predicts the mean, and a Transflower flow models the residual.
     With `share_encoder: true` it is Transflower with `residual: true` (one encoder, a linear mean head)."""
     family = 'residualflower'
