@@ -53,8 +53,8 @@ def bench(argv=None):
 # %% ../nbs/50_cli.ipynb #7bf5d26c
 def import_(): "Import a checkpoint of the original Transflower code as an experiment."; return run_cli('transflower.importer:import_cli')
 
-# %% ../nbs/50_cli.ipynb #956099f9
-def generate(argv=None):
+# %% ../nbs/50_cli.ipynb #00a8531d
+def generate(argv=None): # command-line arguments (default: sys.argv[1:])
     "Generate dances: for a song (`--audio`), or for a dataset sequence (`--seq_id ID --data_dir DIR`, as the original)."
     args = sys.argv[1:] if argv is None else list(argv)
     if any(a == '--seq_id' or a.startswith('--seq_id=') for a in args):

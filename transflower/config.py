@@ -291,12 +291,13 @@ def _orig_bool(v) -> bool:
     if isinstance(v, str): return v.strip().lower() in ('true', 'yes', 'on', '1')
     return bool(v)
 
-# %% ../nbs/15_config.ipynb #09aef8c1
+# %% ../nbs/15_config.ipynb #79196287
 _OURS_ONLY = ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb', 'nlayers_inputs', 'ff_dim', 'rel_pos_buckets',
               'rel_pos_max_distance', 'max_steps', 'seed', 'checkpoint_every', 'val_every', 'log_every', 'sample_every',
               'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'context_noise', 'context_drift')
 
-def is_original_hparams(d:dict) -> bool:
+def is_original_hparams(d:dict, # the options of a YAML file, as read
+                       ) -> bool:
     "Whether the options `d` (a YAML mapping) read as one of the original code's hyper-parameter files."
     keys = {str(k) for k in d}
     model = str(d.get('model', ''))
@@ -445,7 +446,11 @@ def translate_original(d:dict,                # the original's options (a YAML m
     out['precision'] = '32'
     return out, notes
 
-def read_original_hparams(path, kind:str=None, semantics:str='auto', verbose:bool=True) -> Config:
+def read_original_hparams(path,                # an original hyper-parameter file, or a run's Lightning hparams.yaml
+                          kind:str=None,       # 'file' or 'run' (default: 'run' for a file named hparams.yaml)
+                          semantics:str='auto', # 'paper', 'head' or 'auto' (see `translate_original`)
+                          verbose:bool=True,   # print the notes
+                         ) -> Config:
     "Read an original hyper-parameter file (`kind='file'`) or a Lightning `hparams.yaml` (`kind='run'`, the default for that name) as a checked `Config`, printing its notes."
     path = Path(path)
     if not path.is_file(): raise ConfigError(f"{path}: file not found")

@@ -448,7 +448,7 @@ def _cli(func, args) -> tuple:
             else: print(e.code); code = 1
     return code, out.getvalue()
 
-# %% ../nbs/31_generate.ipynb #fb0ef15e
+# %% ../nbs/31_generate.ipynb #cacb2810
 def _sequence_features(data_dir, seq_id, modalities):
     d = Path(data_dir)
     if not d.is_dir(): raise DataError("data folder not found", d)
@@ -499,7 +499,7 @@ def generate_sequence(exp_or_model,          # experiment folder, `(model, cfg, 
                       bvh:bool=False,        # also write `.bvh` files (needs the experiment's motion pipeline)
                       checkpoint=None,       # checkpoint name inside the experiment
                       device=None,           # torch device
-                      show_progress:bool=True,
+                      show_progress:bool=True, # a progress bar
                      ) -> np.ndarray:
     "Generate for a dataset sequence as the original did: seeded with its first ground-truth frames, conditioned on its features, seed excluded; returns scaled features `(num_samples, T, D)`."
     model, cfg, pipes, exp_name = _resolve_model(exp_or_model, None, checkpoint, device)

@@ -19,7 +19,7 @@ __all__ = ['PickledObject', 'safe_unpickle', 'read_torch_archive', 'read_pickle_
            'map_original_state', 'read_lightning_checkpoint', 'find_original_checkpoint', 'import_original',
            'import_cli']
 
-# %% ../nbs/23_import.ipynb #5c58f2f9
+# %% ../nbs/23_import.ipynb #9b0c09af
 class PickledObject(dict):
     "An object of a class named in a pickle, not constructed: `cls_name` ('module.Name'), constructor `args`, `state` (its attributes, or the dict items)."
     cls_name, args, state = '?', (), None
@@ -94,12 +94,15 @@ class _SafeUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"unsupported storage record {str(pid)[:80]}")
         return self.storages(str(pid[2]), pid[1].dtype)
 
-def safe_unpickle(data:bytes, storages=None):
+def safe_unpickle(data:bytes,       # the pickle's bytes
+                  storages=None,     # `storages(key, dtype)` -> flat tensor, for the tensors of a torch archive
+                 ):
     "Unpickle `data` building only plain values, tensors and numpy arrays (other classes: inert `PickledObject`s); `storages(key, dtype)` gives a flat tensor for a storage record."
     return _SafeUnpickler(io.BytesIO(data), storages).load()
 
-# %% ../nbs/23_import.ipynb #169232b9
-def read_torch_archive(path) -> object:
+# %% ../nbs/23_import.ipynb #44cd41f6
+def read_torch_archive(path, # a file written by `torch.save` (zip format)
+                      ) -> object:
     "The object saved by `torch.save` (zip format) in `path`, read with `safe_unpickle` (no pickled code runs); one-line errors naming the file."
     path = Path(path)
     if not path.is_file(): raise DataError("file not found", path)
@@ -126,7 +129,7 @@ def read_torch_archive(path) -> object:
         if isinstance(e, DataError): raise
         raise DataError(f"cannot read the checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:150] if str(e) else ''})", path) from None
 
-def read_pickle_file(path):
+def read_pickle_file(path): # a pickle file (or a torch archive)
     "A plain pickle file (e.g. an sklearn scaler) read with `safe_unpickle`; one-line errors naming the file."
     path = Path(path)
     if not path.is_file(): raise DataError("file not found", path)
@@ -319,7 +322,7 @@ def map_original_state(sd:dict,              # the original's `state_dict`
 def _check_zero(k, v, source):
     if v.abs().max() > 0: raise DataError(f"{k}: a HEAD-era positional buffer that is not zero cannot be represented", source)
 
-# %% ../nbs/23_import.ipynb #9155ab34
+# %% ../nbs/23_import.ipynb #4bedceb0
 def _positions_from_state(sd, cfg, notes):
     "Set the position options of `cfg` from the tensors present (a `pos_emb` is the learned N×N bias)."
     ins, out = listify_arg(cfg['input_modalities']), listify_arg(cfg['output_modalities'])[0]
@@ -332,7 +335,8 @@ def _positions_from_state(sd, cfg, notes):
         if cfg.get(k) != v: notes.append(f"{k}: {v} (as the checkpoint's tensors show; the hparams read as {cfg.get(k)})")
     return {**cfg, **new}
 
-def read_lightning_checkpoint(path) -> dict:
+def read_lightning_checkpoint(path, # a `.ckpt` file written by PyTorch Lightning
+                             ) -> dict:
     "The parts of an original Lightning checkpoint that matter here: `state_dict`, `hparams` (dict or None), `epoch`, `global_step`, `version`."
     ck = read_torch_archive(path)
     if not isinstance(ck, dict) or not isinstance(ck.get('state_dict'), dict):
@@ -343,7 +347,8 @@ def read_lightning_checkpoint(path) -> dict:
     return dict(state_dict=dict(ck['state_dict']), hparams=hp, epoch=ck.get('epoch'), global_step=ck.get('global_step'),
                 version=ck.get('pytorch-lightning_version'))
 
-def find_original_checkpoint(src) -> tuple:
+def find_original_checkpoint(src, # an original experiment folder, a `version_<n>` folder or a `.ckpt` file
+                            ) -> tuple:
     "`(ckpt, hparams.yaml or None)` for an original experiment folder, a `version_<n>` folder or a `.ckpt` file (the original's choice: highest version with checkpoints, newest file)."
     src = Path(src)
     if src.is_file(): 

@@ -308,7 +308,7 @@ class AdditiveCoupling(_CouplingBase):
         yc, yi = self.split(y)
         return self.join(yc - self.net(yi, cond), yi)
 
-# %% ../../nbs/11_models.flows.ipynb #db69aec4
+# %% ../../nbs/11_models.flows.ipynb #c70d81a0
 def _cat_cond(x, cond):
     if cond is None: return x
     return torch.cat([x, cond.to(x.dtype)], -1) if x.shape[-1] else cond
@@ -354,8 +354,16 @@ class TimeConcatCouplingNet(nn.Module):
     """The original's coupling network with `cond_concat_dims: false`: `x_id` is projected to the condition's width
     (`input_encoder`) and put *before* the condition's `K` vectors along time; a `BasicTransformer` runs over the
     `N + K` tokens and its first `N` outputs are the coupling parameters."""
-    def __init__(self, d_id:int, d_cond:int, d_out:int, dhid:int=512, nhead:int=8, nlayers:int=2,
-                 dropout:float=0.1, pos_emb:str='none', max_len:int=None, ff_dim:int=None):
+    def __init__(self, d_id:int,          # channels of `x_id`
+                 d_cond:int,              # width of the condition vectors (and of the transformer's input)
+                 d_out:int,               # output channels (the coupling's parameters)
+                 dhid:int=512,            # transformer width
+                 nhead:int=8,             # attention heads
+                 nlayers:int=2,           # transformer layers
+                 dropout:float=0.1,       # dropout
+                 pos_emb:str='none',      # position information ('none', 'learned_bias', 't5_rel')
+                 max_len:int=None,        # N + K, for 'learned_bias'
+                 ff_dim:int=None):        # feed-forward width (default: dhid)
         super().__init__()
         if not d_cond: raise ConfigError("cond_concat_dims: false needs a condition")
         self.input_encoder = nn.Linear(d_id, d_cond)
@@ -364,7 +372,7 @@ class TimeConcatCouplingNet(nn.Module):
         N = x_id.shape[1]
         return self.net(torch.cat([self.input_encoder(x_id), cond.to(x_id.dtype)], 1), n_out=N)
 
-# %% ../../nbs/11_models.flows.ipynb #46d5c5ba
+# %% ../../nbs/11_models.flows.ipynb #0c632810
 def concat_elu(x):
     "ELU of `[x, -x]` along channels (Flow++)."
     return F.elu(torch.cat([x, -x], -1))
@@ -392,7 +400,10 @@ class _GatedConv(nn.Module):
         a, b = self.gate(self.drop(concat_elu(self.conv(concat_elu(x))))).chunk(2, -1)
         return x + a * torch.sigmoid(b)
 
-def flowpp_positions(n, d, dtype=None, device=None):
+def flowpp_positions(n:int,        # number of positions
+                     d:int,        # number of channels
+                     dtype=None,   # tensor dtype (default: torch's)
+                     device=None): # tensor device
     "The Flow++ attention's position encoding `(n, d)`: sines on the first `d//2` channels, cosines on the next, timescales geometric from 1 to 10⁴ (an odd `d` gets a zero last channel)."
     nt = d // 2
     pos = torch.arange(n, dtype=torch.float64, device=device)[:, None]
