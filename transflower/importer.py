@@ -139,7 +139,7 @@ def read_pickle_file(path): # a pickle file (or a torch archive)
     except Exception as e: raise DataError(f"cannot read the pickle ({type(e).__name__}: {str(e)[:150]})", path) from None
     return obj
 
-# %% ../nbs/23_import.ipynb #23c12592
+# %% ../nbs/23_import.ipynb #9e66ad8a
 def _tr_key(rest:str):
     "Our name for a key inside an original `BasicTransformerModel` (None: dropped)."
     r = re.sub(r'^transformer_encoder\.layers\.(\d+)\.self_attn\.', r'layers.\1.', rest)
@@ -302,6 +302,16 @@ def map_original_state(sd:dict,              # the original's `state_dict`
     "Our state dict from the original's, for the families that import (Transflower, MoGlow, Transglower)."
     fam = cfg['model']
     if fam in ('transflower', 'transformerflow'): return map_transflower_state(sd, cfg, source)
+    if fam == 'residualflower2':     # `mean_model.*` and `residual_model.*`: each mapped as its own family
+        from transflower.models.baselines import _sub_config
+        out = {}
+        for src, dst, prefix in (('mean_model.', 'mean.', 'mean_'), ('residual_model.', 'residual.', 'residual_')):
+            sub = dict(_sub_config(cfg, prefix), model=cfg[f'{prefix}model'])
+            part = map_original_state({k[len(src):]: v for k, v in sd.items() if k.startswith(src)}, sub, source)
+            out.update({dst + k: v for k, v in part.items()})
+        left = [k for k, v in sd.items() if torch.is_tensor(v) and not k.startswith(('mean_model.', 'residual_model.'))]
+        if left: raise DataError(f"{len(left)} tensor(s) of the checkpoint have no counterpart in the model (e.g. {left[0]})", source)
+        return out
     if fam == 'residualflower':      # a Transflower flow on the residual of a separate mean model (`mean_model.`)
         out, used = {}, set()
         _map_encoders(sd, cfg, 'mean_model.', 'mean_encoder.', out, used, source)
@@ -322,7 +332,7 @@ def map_original_state(sd:dict,              # the original's `state_dict`
 def _check_zero(k, v, source):
     if v.abs().max() > 0: raise DataError(f"{k}: a HEAD-era positional buffer that is not zero cannot be represented", source)
 
-# %% ../nbs/23_import.ipynb #4bedceb0
+# %% ../nbs/23_import.ipynb #94bd4c01
 def _positions_from_state(sd, cfg, notes):
     "Set the position options of `cfg` from the tensors present (a `pos_emb` is the learned N×N bias)."
     ins, out = listify_arg(cfg['input_modalities']), listify_arg(cfg['output_modalities'])[0]
@@ -334,6 +344,16 @@ def _positions_from_state(sd, cfg, notes):
     for k, v in new.items():
         if cfg.get(k) != v: notes.append(f"{k}: {v} (as the checkpoint's tensors show; the hparams read as {cfg.get(k)})")
     return {**cfg, **new}
+
+def _positions_rf2(sd, opts, notes):
+    "`_positions_from_state` for each part of a residualflower2 (`mean_model.*`, `residual_model.*`)."
+    opts = dict(opts)
+    for src, prefix in (('mean_model.', 'mean_'), ('residual_model.', 'residual_')):
+        sub = {**{k[len(prefix):]: v for k, v in opts.items() if k.startswith(prefix)},
+               **{k: opts[k] for k in ('input_modalities', 'output_modalities') if k in opts}}
+        new = _positions_from_state({k[len(src):]: v for k, v in sd.items() if k.startswith(src)}, sub, notes)
+        opts.update({prefix + k: new[k] for k in ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb') if k in new})
+    return opts
 
 def read_lightning_checkpoint(path, # a `.ckpt` file written by PyTorch Lightning
                              ) -> dict:
@@ -364,8 +384,8 @@ def find_original_checkpoint(src, # an original experiment folder, a `version_<n
     if not cks: raise DataError("no .ckpt file", v/'checkpoints')
     return cks[-1], (v/'hparams.yaml' if (v/'hparams.yaml').is_file() else None)
 
-# %% ../nbs/23_import.ipynb #209e1b42
-_IMPORTABLE = ('transflower', 'residualflower', 'transformer', 'moglow', 'transglower', 'transformerflow')
+# %% ../nbs/23_import.ipynb #35acaa7c
+_IMPORTABLE = ('transflower', 'residualflower', 'residualflower2', 'transformer', 'moglow', 'transglower', 'transformerflow')
 _DERIVED = ('.lmask', '.idx', '.inv_idx')      # our buffers computed from other tensors or from the options
 
 def _read_scaler(path) -> tuple:
@@ -434,7 +454,8 @@ def import_original(src,                    # original experiment folder, a `ver
     if opts['model'] not in _IMPORTABLE:
         raise ConfigError(f"{source}: importing {opts['model']} checkpoints is not supported yet (supported: {', '.join(_IMPORTABLE)})")
     sd = ck['state_dict']
-    if opts['model'] != 'moglow': opts = _positions_from_state(sd, opts, notes)
+    if opts['model'] == 'residualflower2': opts = _positions_rf2(sd, opts, notes)
+    elif opts['model'] != 'moglow': opts = _positions_from_state(sd, opts, notes)
     cfg = resolve_config(opts, source=source)
     model = get_model(cfg)
     state = map_original_state(sd, cfg, ck_path)
