@@ -15,7 +15,8 @@ from .core import (DataError, ConfigError, TransflowerError, listify_arg, progre
 
 # %% auto #0
 __all__ = ['GenerationPlan', 'check_temperature', 'generate', 'CorrelatedNoise', 'correlated_noise', 'seed_from_bvh',
-           'seed_from_dataset', 'find_pipelines', 'load_dancer', 'dance_for_song', 'generate_cli']
+           'seed_from_dataset', 'find_pipelines', 'load_dancer', 'dance_for_song', 'generate_cli', 'generate_sequence',
+           'generate_sequence_cli']
 
 # %% ../nbs/31_generate.ipynb #4b6ab2ed
 @dataclass
@@ -446,3 +447,131 @@ def _cli(func, args) -> tuple:
             if e.code is None or isinstance(e.code, int): code = e.code or 0
             else: print(e.code); code = 1
     return code, out.getvalue()
+
+# %% ../nbs/31_generate.ipynb #cacb2810
+def _sequence_features(data_dir, seq_id, modalities):
+    d = Path(data_dir)
+    if not d.is_dir(): raise DataError("data folder not found", d)
+    out = {}
+    for m in modalities:
+        p = d/f"{seq_id}.{m}.npy"
+        if not p.is_file(): raise DataError(f"feature file not found (sequence {seq_id!r}, feature {m})", p)
+        x = np.load(p, mmap_mode='r')
+        if x.ndim == 3 and x.shape[1] == 1: x = x[:, 0]
+        if x.ndim != 2: raise DataError(f"expected a (T, D) array, got shape {x.shape}", p)
+        out[m] = np.array(x, dtype=np.float32)
+    return out
+
+@torch.no_grad()
+def _teacher_forced(model, plan, feats, temperature, num_samples, seed, batch:int=64, show_progress=True):
+    "One sampled next frame per step, every step reading ground truth (the original's teacher forcing)."
+    (i_ar, j_ar), = plan.ar
+    S0 = plan.seed_frames
+    T = min(len(feats[plan.input_modalities[q]]) - plan.in_offsets[q] - plan.in_lengths[q] for q in range(len(plan.input_modalities))
+            if q not in plan.single) + 1
+    if T < 1: raise DataError("the sequence is shorter than one step's windows")
+    dev, dt = next(model.parameters()).device, next(model.parameters()).dtype
+    X = {q: torch.as_tensor(feats[m], device=dev, dtype=dt) for q, m in enumerate(plan.input_modalities)}
+    out = []
+    with torch.random.fork_rng(enabled=seed is not None), _generation_mode(model):
+        if seed is not None: torch.manual_seed(int(seed))
+        for s in progress(range(0, T, batch), total=-(-T // batch), disable=not show_progress):
+            ts = range(s, min(T, s + batch))
+            ins = []
+            for q in range(len(plan.input_modalities)):
+                if q in plan.single: ins.append(X[q].unsqueeze(0).expand(len(ts) * num_samples, *X[q].shape)); continue
+                o, L = plan.in_offsets[q], plan.in_lengths[q]
+                w = torch.stack([X[q][t + o:t + o + L] for t in ts])
+                ins.append(w.repeat_interleave(num_samples, 0))
+            y = model.sample(ins, temperature=temperature)[j_ar][:, 0]
+            out.append(y.reshape(len(ts), num_samples, -1).transpose(0, 1))
+    return torch.cat(out, 1).float().cpu().numpy()
+
+def generate_sequence(exp_or_model,          # experiment folder, `(model, cfg, pipelines)` from `load_dancer`, or a model
+                      data_dir,              # feature folder holding `<seq_id>.<feature>.npy` for every input
+                      seq_id:str,            # the sequence to generate for
+                      out_dir=None,          # write `<seq_id>.<feature>.generated.npy` (+ `.bvh`) here (None: only return)
+                      temperature:float=1.0, # scale of the latent noise (the original: 1)
+                      num_samples:int=1,     # dances generated together
+                      seed:int=0,            # random seed
+                      teacher_forcing:bool=False, # every step reads the ground-truth motion (the original's --teacher_forcing)
+                      include_seed:bool=False,    # prepend the seed (the original did not)
+                      bvh:bool=False,        # also write `.bvh` files (needs the experiment's motion pipeline)
+                      checkpoint=None,       # checkpoint name inside the experiment
+                      device=None,           # torch device
+                      show_progress:bool=True, # a progress bar
+                     ) -> np.ndarray:
+    "Generate for a dataset sequence as the original did: seeded with its first ground-truth frames, conditioned on its features, seed excluded; returns scaled features `(num_samples, T, D)`."
+    model, cfg, pipes, exp_name = _resolve_model(exp_or_model, None, checkpoint, device)
+    plan = GenerationPlan.from_model(model)
+    if len(plan.ar) != 1: raise ConfigError(f"generate_sequence handles one motion output, the model has {len(plan.ar)}")
+    mmod = plan.input_modalities[plan.ar[0][0]]
+    feats = _sequence_features(data_dir, seq_id, plan.input_modalities)
+    S0 = plan.seed_frames
+    if len(feats[mmod]) < S0: raise DataError(f"the sequence has {len(feats[mmod])} motion frames, the seed needs {S0}", seq_id)
+    t0 = time.time()
+    if teacher_forcing:
+        gen = _teacher_forced(model, plan, feats, temperature, num_samples, seed, show_progress=show_progress)
+        if include_seed: gen = np.concatenate([np.broadcast_to(feats[mmod][:S0], (num_samples, S0, gen.shape[-1])), gen], 1)
+    else:
+        cond = {plan.input_modalities[q]: feats[plan.input_modalities[q]] for q in plan.cond + plan.single}
+        gen = generate(model, cond, seed_motion=feats[mmod][:S0], temperature=temperature, num_samples=num_samples,
+                       include_seed=include_seed, seed=seed, pad_end=False, show_progress=show_progress, plan=plan)
+    secs = time.time() - t0
+    if out_dir is not None:
+        _write_sequence(gen, Path(out_dir), seq_id, mmod, pipes.get(mmod), Path(data_dir), bvh,
+                        dict(experiment=exp_name, sequence=seq_id, data_dir=str(data_dir), seed_frames=S0,
+                             include_seed=include_seed, teacher_forcing=teacher_forcing, temperature=temperature,
+                             num_samples=num_samples, seed=seed, frames=int(gen.shape[1]), generation_seconds=round(secs, 2)))
+    return gen
+
+def _write_sequence(gen, out_dir, seq_id, mmod, mpipe, data_dir, bvh, info):
+    "Write the outputs of `generate_sequence`."
+    mean = scale = None
+    if mpipe is not None: mean, scale = mpipe.scaler.mean, mpipe.scaler.scale
+    elif (data_dir/f"{mmod}_scaler.pkl").is_file():
+        from transflower.importer import _read_scaler
+        mean, scale = _read_scaler(data_dir/f"{mmod}_scaler.pkl")
+    if bvh and mpipe is None: raise DataError(f"no motion pipeline for {mmod} in the experiment: BVH files cannot be written "
+                                              "(transflower_import --template_bvh adds one)", info['experiment'])
+    out_dir = ensure_dir(out_dir)
+    files = []
+    for s, x in enumerate(gen):
+        stem = seq_id if len(gen) == 1 else f"{seq_id}_{s}"
+        raw = x if mean is None else x.astype(np.float64) * scale + mean
+        files.append(save_npy(out_dir/f"{stem}.{mmod}.generated.npy", raw.astype(np.float32)).name)
+        if bvh:
+            from transflower.bvh import write_bvh
+            p = out_dir/f"{stem}.bvh"; write_bvh(mpipe.inverse_transform([x])[0], p); files.append(p.name)
+    info.update(scaled=mean is None, files=files)
+    save_json(out_dir/f"{seq_id}.generation.json", info)
+    return files
+
+# %% ../nbs/31_generate.ipynb #65341582
+from fastcore.script import store_true
+
+# %% ../nbs/31_generate.ipynb #a09850e8
+@call_parse
+def generate_sequence_cli(experiment:str,          # experiment folder (e.g. written by transflower_import)
+                          seq_id:str=None,         # the sequence of DATA_DIR to generate for (required)
+                          data_dir:str=None,       # feature folder with <seq_id>.<feature>.npy files (required)
+                          out:str='generated',     # output folder
+                          temperature:float=1.0,   # scale of the latent noise (the original: 1)
+                          num_samples:int=1,       # number of dances
+                          seed:int=0,              # random seed
+                          teacher_forcing:store_true=False, # every step reads the ground-truth motion
+                          include_seed:store_true=False, # prepend the seed frames (the original did not)
+                          bvh:store_true=False,    # also write .bvh files (needs a motion pipeline in the experiment)
+                          checkpoint:str=None,     # checkpoint name
+                          device:str=None,         # torch device
+                         ):
+    "Generate for a sequence of a feature folder as the original's script_generate.sh: seed = its first ground-truth frames."
+    try:
+        if seq_id is None or data_dir is None: raise ConfigError("--seq_id ID and --data_dir DIR are both required")
+        check_temperature(temperature)
+        if num_samples < 1: raise ConfigError(f"--num_samples: must be at least 1, got {num_samples}")
+        gen = generate_sequence(experiment, data_dir, seq_id, out, temperature=temperature, num_samples=num_samples,
+                                seed=seed, teacher_forcing=teacher_forcing, include_seed=include_seed, bvh=bvh,
+                                checkpoint=checkpoint, device=device, show_progress=False)
+    except TransflowerError as e: sys.exit(f"error: {e}")
+    print(f"{seq_id}: {gen.shape[1]} frames x {gen.shape[0]} sample(s) written to {out}")
