@@ -12,16 +12,18 @@ import numpy as np
 from .core import DataError, ConfigError
 
 # %% auto #0
-__all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'fpd', 'fmd', 'GEOMETRIC_FEATURES', 'GEOMETRIC_FEATURE_NAMES',
-           'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index', 'resolve_joints', 'check_positions', 'rest_pose',
-           'sine_dancer', 'gaussian_stats', 'frechet_from_stats', 'frechet_distance', 'pose_features',
-           'movement_features', 'frechet_pose_distance', 'frechet_movement_distance', 'kinetic_features',
-           'body_constants', 'geometric_features', 'normalize_features', 'feature_fid', 'diversity', 'feature_sets',
-           'kinematic_signal', 'local_minima', 'motion_beats', 'music_beats', 'beat_offsets', 'beat_offset',
-           'beat_alignment_score', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs', 'likelihood_gap',
-           'bootstrap_ci', 'frechet_bootstrap_ci', 'motion_metrics', 'metrics_table', 'metrics_markdown', 'beat_rate',
-           'bounce_frequency', 'tempo_agreement', 'beat_phases', 'phase_locking', 'joint_speed_accel', 'foot_skating',
-           'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict', 'plot_hips_vs_beats', 'gap_interval']
+__all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'TRANSFLOWER_BVH_JOINTS', 'fpd', 'fmd', 'GEOMETRIC_FEATURES',
+           'GEOMETRIC_FEATURE_NAMES', 'GEOMETRIC_FEATURES_COMPAT', 'SMPL_TEMPLATE_BODY', 'FACT_TEMPLATE_BODY',
+           'FACT_JOINT_NAMES', 'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index', 'resolve_joints', 'check_positions',
+           'default_skeleton', 'rest_pose', 'sine_dancer', 'gaussian_stats', 'frechet_from_stats', 'frechet_distance',
+           'pose_features', 'movement_features', 'frechet_pose_distance', 'frechet_movement_distance',
+           'kinetic_features', 'body_constants', 'geometric_features', 'normalize_features', 'feature_fid', 'diversity',
+           'feature_sets', 'kinematic_signal', 'local_minima', 'motion_beats', 'music_beats', 'beat_offsets',
+           'beat_offset', 'beat_alignment_score', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs',
+           'likelihood_gap', 'bootstrap_ci', 'frechet_bootstrap_ci', 'motion_metrics', 'metrics_table',
+           'metrics_markdown', 'beat_rate', 'bounce_frequency', 'tempo_agreement', 'beat_phases', 'phase_locking',
+           'joint_speed_accel', 'foot_skating', 'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict',
+           'plot_hips_vs_beats', 'gap_interval']
 
 # %% ../nbs/40_metrics.ipynb #b52d1be5
 TRANSFLOWER_JOINTS = ('Hips', 'Spine', 'Spine1', 'Neck', 'Head',
@@ -85,6 +87,34 @@ def _seq_list(seqs, name):
     seqs = list(seqs)
     if not seqs: raise DataError("empty set of sequences", name)
     return seqs
+
+# %% ../nbs/40_metrics.ipynb #c2e2e6d8
+TRANSFLOWER_BVH_JOINTS = ('Hips', 'Spine', 'Spine1', 'Spine2', 'Neck', 'Head',
+                          'LeftShoulder', 'LeftArm', 'LeftForeArm', 'LeftHand',
+                          'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand',
+                          'LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase',
+                          'RightUpLeg', 'RightLeg', 'RightFoot', 'RightToeBase')
+
+_KNOWN_SKELETONS = {21: TRANSFLOWER_JOINTS, 22: TRANSFLOWER_BVH_JOINTS, 24: SMPL_JOINTS}
+
+def default_skeleton(positions, # joint positions (T, J, 3) (or any array whose axis 1 counts the joints)
+                     skeleton=None, # joint names (list), name -> index (dict), an object with `joint_names`, or None
+                     name:str='positions', # what to call `positions` in errors
+                    ):
+    "The skeleton of `positions`: `skeleton` checked against their joint count, or a known skeleton chosen by joint count."
+    J = np.shape(positions)[1]
+    if skeleton is None:
+        if J not in _KNOWN_SKELETONS:
+            raise ConfigError(f"{name}: {J} joints and no skeleton: pass the joint names (skeleton=...); without them only "
+                              "21 (TRANSFLOWER_JOINTS), 22 (TRANSFLOWER_BVH_JOINTS) or 24 (SMPL_JOINTS) joints are understood")
+        return _KNOWN_SKELETONS[J]
+    idx = joint_index(skeleton)
+    if not isinstance(skeleton, Mapping) and not hasattr(skeleton, 'joint_names') and len(idx) != J:
+        raise DataError(f"the skeleton names {len(idx)} joints but the positions have {J}", name)
+    if hasattr(skeleton, 'joint_names') and len(idx) != J:
+        raise DataError(f"the skeleton names {len(idx)} joints but the positions have {J}", name)
+    if idx and max(idx.values()) >= J: raise DataError(f"the skeleton indexes joint {max(idx.values())} but the positions have {J}", name)
+    return skeleton
 
 # %% ../nbs/40_metrics.ipynb #a8cd0bac
 _REST = np.array([
@@ -217,7 +247,7 @@ def frechet_movement_distance(gen, # list of sequences: positions (T, J, 3) or p
 
 fpd, fmd = frechet_pose_distance, frechet_movement_distance
 
-# %% ../nbs/40_metrics.ipynb #535c231c
+# %% ../nbs/40_metrics.ipynb #d88e8e67
 def _window_mean(x, lo, hi):
     "Mean of rows `x[lo[i]..hi[i]]` (inclusive) along axis 0, for every `i`, via a cumulative sum."
     c = np.concatenate([np.zeros_like(x[:1]), np.cumsum(x, axis=0)])
@@ -229,12 +259,14 @@ def kinetic_features(positions, # joint positions (T, J, 3), T >= 3
                      window:int=2, # half-width of the averaging window (frames)
                      up:int=1, # index of the vertical axis
                      zero_start:bool=True, # subtract the first frame's root position first (Bailando)
+                     frame_time:float=None, # frame time (s) of velocities and accelerations; None: 1/fps (the reference hard-codes 1/60)
                     ) -> np.ndarray: # (3J,): KE_h, KE_v, EE per joint
     "Kinetic features `(3J,)`: horizontal and vertical kinetic energy and energy expenditure of each joint."
     if mode not in ('fixed', 'compat'): raise ConfigError(f"mode: expected 'fixed' or 'compat', got {mode!r}")
     p = check_positions(positions, min_frames=3)
     if zero_start: p = p - p[:1, :1]
-    T, dt = len(p), 1. / fps
+    if frame_time is not None and not frame_time > 0: raise ConfigError(f"frame_time: must be positive (s), got {frame_time}")
+    T, dt = len(p), (1. / fps if frame_time is None else float(frame_time))
     d = np.diff(p, axis=0)                                   # d[k-1] = p_k - p_{k-1}, k = 1..T-1
     i = np.arange(1, T)
     lo, hi = np.maximum(i - window, 1), np.minimum(i + window, T - 1)
@@ -247,7 +279,8 @@ def kinetic_features(positions, # joint positions (T, J, 3), T >= 3
     acc = (v_next - v_prev) / dt                             # a_k, k = 1..T-2 (row k-1)
     alo, ahi = np.maximum(i - window, 1), np.minimum(i + window, T - 2)
     ee = np.linalg.norm(_window_mean(acc, alo - 1, ahi - 1), axis=-1).sum(0) / (T - 1)
-    return np.stack([ke_h, ke_v, ee], -1).reshape(-1)
+    f = np.stack([ke_h, ke_v, ee], -1).reshape(-1)
+    return f.astype(np.float32).astype(np.float64) if mode == 'compat' else f   # the reference stores float32
 
 # %% ../nbs/40_metrics.ipynb #1107c818
 GEOMETRIC_FEATURES = (
@@ -293,7 +326,70 @@ def body_constants(positions, joints:dict) -> dict:
     return dict(hl=float((dist('lshoulder', 'lelbow') + dist('rshoulder', 'relbow')) / 2),
                 sw=float(dist('lshoulder', 'rshoulder')), hw=float(dist('lhip', 'rhip')))
 
-# %% ../nbs/40_metrics.ipynb #cf7634e1
+# %% ../nbs/40_metrics.ipynb #5708f8a3
+GEOMETRIC_FEATURES_COMPAT = (  # the reference's (kind, joints in its argument order, threshold), same order as GEOMETRIC_FEATURE_NAMES
+    ('nmove', ('neck', 'rhip', 'lhip', 'rwrist'), ('hl', 1.8)), ('nmove', ('neck', 'lhip', 'rhip', 'lwrist'), ('hl', 1.8)),
+    ('nplane', ('chest', 'neck', 'neck', 'rwrist'), ('hl', 0.2)), ('nplane', ('chest', 'neck', 'neck', 'lwrist'), ('hl', 0.2)),
+    ('move', ('belly', 'chest', 'chest', 'rwrist'), ('hl', 1.8)), ('move', ('belly', 'chest', 'chest', 'lwrist'), ('hl', 1.8)),
+    ('angle', ('relbow', 'rshoulder', 'relbow', 'rwrist'), (0, 110)), ('angle', ('lelbow', 'lshoulder', 'lelbow', 'lwrist'), (0, 110)),
+    ('nplane', ('lshoulder', 'rshoulder', 'lwrist', 'rwrist'), ('sw', 2.5)),
+    ('move', ('lwrist', 'rwrist', 'rwrist', 'lwrist'), ('hl', 1.4)),
+    ('move', ('rwrist', 'root', 'lwrist', 'root'), ('hl', 1.4)), ('move', ('lwrist', 'root', 'rwrist', 'root'), ('hl', 1.4)),
+    ('fast', ('rwrist',), ('hl', 2.5)), ('fast', ('lwrist',), ('hl', 2.5)),
+    ('plane', ('root', 'lhip', 'ltoes', 'rankle'), ('hl', 0.38)), ('plane', ('root', 'rhip', 'rtoes', 'lankle'), ('hl', 0.38)),
+    ('nplane', ('zero', 'up', 'floor', 'rankle'), ('hl', 1.2)), ('nplane', ('zero', 'up', 'floor', 'lankle'), ('hl', 1.2)),
+    ('nplane', ('lhip', 'rhip', 'lankle', 'rankle'), ('hw', 2.1)),
+    ('angle', ('rknee', 'rhip', 'rknee', 'rankle'), (0, 110)), ('angle', ('lknee', 'lhip', 'lknee', 'lankle'), (0, 110)),
+    ('fast', ('rankle',), ('hl', 2.5)), ('fast', ('lankle',), ('hl', 2.5)),
+    ('angle', ('neck', 'root', 'rshoulder', 'relbow'), (25, 180)), ('angle', ('neck', 'root', 'lshoulder', 'lelbow'), (25, 180)),
+    ('angle', ('neck', 'root', 'rhip', 'rknee'), (50, 180)), ('angle', ('neck', 'root', 'lhip', 'lknee'), (50, 180)),
+    ('plane', ('rankle', 'neck', 'lankle', 'root'), ('hl', 0.5)),
+    ('angle', ('neck', 'root', 'zero', 'up'), (70, 110)),
+    ('nplane', ('zero', 'down', 'floor', 'rwrist'), ('hl', -1.2)), ('nplane', ('zero', 'down', 'floor', 'lwrist'), ('hl', -1.2)),
+    ('fast', ('root',), ('hl', 2.3)))
+
+def _template_body(lsh, lel, rsh, lhip, rhip):
+    d = lambda a, b: float(np.linalg.norm(np.subtract(a, b)))
+    return dict(hl=d(lsh, lel), sw=d(lsh, rsh), hw=d(lhip, rhip))
+
+# SMPL-template points (left shoulder, left elbow, right shoulder, left hip, right hip) of the two reference versions
+SMPL_TEMPLATE_BODY = _template_body([1.99113488e-01, 2.36807942e-01, -1.80702247e-02], [4.54445392e-01, 2.21158922e-01, -4.10167128e-02],
+                                    [-1.91692337e-01, 2.36928746e-01, -1.23055102e-02], [5.64076714e-02, -3.23069185e-01, 1.09197125e-02],
+                                    [-6.24834076e-02, -3.31302464e-01, 1.50412619e-02])
+FACT_TEMPLATE_BODY = _template_body([0.00121265, 0.37817603, 0.03681623], [0.19911349, 0.23680794, -0.01807022],
+                                    [-0.45181984, 0.2225595, -0.04357424], [0.05640767, -0.32306919, 0.01091971],
+                                    [-0.10574003, -0.7149903, 0.01019822])
+FACT_JOINT_NAMES = ('root', 'lhip', 'lknee', 'lankle', 'ltoes', 'rhip', 'rknee', 'rankle', 'rtoes', 'belly', 'spine', 'chest',
+                    'neck', 'head', 'linshoulder', 'lshoulder', 'lelbow', 'lwrist', 'rinshoulder', 'rshoulder', 'relbow', 'rwrist')
+
+def _compat_geometric(p, pts, body, up, frame_time):
+    "Per-frame (T-1, 32) booleans of the reference extractor; `pts`: role -> (T, 3) positions."
+    n = len(p)
+    upv = np.zeros(3); upv[up] = 1.
+    floor = np.zeros((n, 3)); floor[:, up] = p[..., up].min(1)
+    pts = {**pts, 'zero': np.zeros((n, 3)), 'up': np.broadcast_to(upv, (n, 3)), 'down': np.broadcast_to(-upv, (n, 3)), 'floor': floor}
+    cur, prev = {k: v[1:] for k, v in pts.items()}, {k: v[:-1] for k, v in pts.items()}
+    along = lambda v, d: _dot(v, d) / np.linalg.norm(d, axis=-1)
+    out = []
+    with np.errstate(invalid='ignore', divide='ignore'):
+        for kind, js, th in GEOMETRIC_FEATURES_COMPAT:
+            a = [cur[j] for j in js]
+            if kind == 'angle':
+                j, k = a[1] - a[0], a[3] - a[2]
+                ang = np.degrees(np.arccos(_dot(j, k) / (np.linalg.norm(j, axis=-1) * np.linalg.norm(k, axis=-1))))
+                out.append((ang > th[0]) & (ang < th[1])); continue
+            thr = body[th[0]] * th[1]
+            if kind == 'fast': v = np.linalg.norm(a[0] - prev[js[0]], axis=-1) / frame_time
+            elif kind == 'plane': v = along(a[3] - a[0], np.cross(a[2] - a[0], a[1] - a[0]))
+            elif kind == 'nplane': v = along(a[3] - a[2], a[1] - a[0])
+            elif kind == 'move':     # the fourth joint is not used
+                v = along((a[2] - a[0]) - (prev[js[2]] - prev[js[0]]), a[1] - a[0]) / frame_time
+            else:                    # 'nmove'
+                v = along((a[3] - a[0]) - (prev[js[3]] - prev[js[0]]), np.cross(a[2] - a[0], a[1] - a[0])) / frame_time
+            out.append(v > thr)
+    return np.stack(out, -1)
+
+# %% ../nbs/40_metrics.ipynb #87f7c0d7
 def _unit(v):
     with np.errstate(invalid='ignore', divide='ignore'): return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
@@ -301,20 +397,33 @@ def _dot(a, b): return (a * b).sum(-1)
 
 def geometric_features(positions, # joint positions (T, J, 3), T >= 2
                        fps:float, # frame rate of `positions`
-                       skeleton=None, # joint names of `positions` (list, dict name -> index, or a `Motion`); None: `TRANSFLOWER_JOINTS`
-                       mode:str='fixed', # 'fixed', or 'compat' (speeds with the reference's hard-coded 1/120 s frame time)
-                       body:dict=None, # body constants `hl`, `sw`, `hw` overriding those measured on the motion
-                       up:int=1, # index of the vertical axis
+                       skeleton=None, # joint names of `positions` (list, dict name -> index, or a `Motion`); None: a known skeleton by joint count (`default_skeleton`)
+                       mode:str='fixed', # 'fixed' (corrected definitions) or 'compat' (the reference extractor, quirks included)
+                       body:dict=None, # body constants `hl`, `sw`, `hw` overriding the mode's (fixed: measured; compat: the SMPL template's)
+                       up:int=1, # index of the vertical axis (the reference assumes y: 1)
                        roles:dict=None, # role -> joint name for skeletons `JOINT_ROLES` does not cover
                        per_frame:bool=False, # return the (T-1, 32) booleans instead of their time average
+                       variant:str='bailando', # compat only: 'bailando' (AIST++ API / Bailando) or 'fact' (the FACT paper's fairmotion bug)
+                       frame_time:float=None, # compat only: frame time of the speed thresholds (None: the reference's 1/120 s)
                       ) -> np.ndarray: # (32,) in the order of `GEOMETRIC_FEATURE_NAMES`
     "Geometric features `(32,)`: time averages of the boolean relational features `GEOMETRIC_FEATURES`."
     if mode not in ('fixed', 'compat'): raise ConfigError(f"mode: expected 'fixed' or 'compat', got {mode!r}")
+    if variant not in ('bailando', 'fact'): raise ConfigError(f"variant: expected 'bailando' or 'fact', got {variant!r}")
     p = check_positions(positions, min_frames=2)
+    skeleton = default_skeleton(p, skeleton)
+    if mode == 'compat':
+        if variant == 'fact':
+            names = tuple(joint_index(skeleton))
+            if names[:len(FACT_JOINT_NAMES)] != SMPL_JOINTS[:len(FACT_JOINT_NAMES)]:
+                raise ConfigError("variant='fact' reproduces a joint-order bug of SMPL arrays: it needs positions in SMPL joint order (skeleton=SMPL_JOINTS)")
+            pts = {n: p[:, i] for i, n in enumerate(FACT_JOINT_NAMES)}
+        else: pts = {r: p[:, i] for r, i in resolve_joints(skeleton, roles, need=list(JOINT_ROLES)).items()}
+        c = {**(FACT_TEMPLATE_BODY if variant == 'fact' else SMPL_TEMPLATE_BODY), **(body or {})}
+        f = _compat_geometric(p, pts, c, up, 1 / 120 if frame_time is None else float(frame_time))
+        return f.astype(np.float64) if per_frame else f.astype(np.float32).mean(0).astype(np.float64)
     joints = resolve_joints(skeleton, roles, need=list(JOINT_ROLES))
-    if p.shape[1] <= max(joints.values()): raise DataError(f"positions have {p.shape[1]} joints but the skeleton needs index {max(joints.values())}")
     c = {**body_constants(p, joints), **(body or {})}
-    dt = 1 / 120 if mode == 'compat' else 1 / fps
+    dt = 1 / fps
     upv = np.zeros(3); upv[up] = 1.
     pts = {r: p[:, i] for r, i in joints.items()}
     floor = np.zeros((len(p), 3)); floor[:, up] = p[..., up].min(1)
