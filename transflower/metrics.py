@@ -14,15 +14,16 @@ from .core import DataError, ConfigError
 # %% auto #0
 __all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'TRANSFLOWER_BVH_JOINTS', 'fpd', 'fmd', 'GEOMETRIC_FEATURES',
            'GEOMETRIC_FEATURE_NAMES', 'GEOMETRIC_FEATURES_COMPAT', 'SMPL_TEMPLATE_BODY', 'FACT_TEMPLATE_BODY',
-           'FACT_JOINT_NAMES', 'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index', 'resolve_joints', 'check_positions',
-           'default_skeleton', 'rest_pose', 'sine_dancer', 'gaussian_stats', 'frechet_from_stats', 'frechet_distance',
-           'pose_features', 'movement_features', 'frechet_pose_distance', 'frechet_movement_distance',
-           'kinetic_features', 'body_constants', 'geometric_features', 'normalize_features', 'feature_fid', 'diversity',
-           'feature_sets', 'kinematic_signal', 'local_minima', 'motion_beats', 'music_beats', 'beat_offsets',
-           'beat_offset', 'beat_alignment_score', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs',
-           'likelihood_gap', 'bootstrap_ci', 'frechet_bootstrap_ci', 'motion_metrics', 'metrics_table',
-           'metrics_markdown', 'beat_rate', 'bounce_frequency', 'tempo_agreement', 'beat_phases', 'phase_locking',
-           'joint_speed_accel', 'foot_skating', 'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict',
+           'FACT_JOINT_NAMES', 'UNITS', 'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index', 'resolve_joints',
+           'check_positions', 'default_skeleton', 'resample_positions', 'rest_pose', 'sine_dancer', 'gaussian_stats',
+           'frechet_from_stats', 'frechet_distance', 'pose_features', 'movement_features', 'frechet_pose_distance',
+           'frechet_movement_distance', 'kinetic_features', 'body_constants', 'geometric_features',
+           'normalize_features', 'feature_fid', 'diversity', 'feature_sets', 'kinematic_signal', 'local_minima',
+           'motion_beats', 'music_beats', 'beat_offsets', 'beat_offset', 'beat_alignment_score', 'bailando_bas',
+           'plot_beats', 'physical_foot_contact', 'shuffle_pairs', 'likelihood_gap', 'bootstrap_ci',
+           'frechet_bootstrap_ci', 'joint_speed_accel', 'joint_jitter', 'constant_dims', 'fid_inputs', 'motion_metrics',
+           'metrics_table', 'metrics_markdown', 'beat_rate', 'bounce_frequency', 'tempo_agreement', 'beat_phases',
+           'phase_locking', 'foot_skating', 'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict',
            'plot_hips_vs_beats', 'gap_interval']
 
 # %% ../nbs/40_metrics.ipynb #b52d1be5
@@ -115,6 +116,21 @@ def default_skeleton(positions, # joint positions (T, J, 3) (or any array whose 
         raise DataError(f"the skeleton names {len(idx)} joints but the positions have {J}", name)
     if idx and max(idx.values()) >= J: raise DataError(f"the skeleton indexes joint {max(idx.values())} but the positions have {J}", name)
     return skeleton
+
+# %% ../nbs/40_metrics.ipynb #1e9a0a6e
+def resample_positions(positions, # joint positions (T, J, 3)
+                       fps:float, # their frame rate
+                       new_fps:float, # the frame rate wanted
+                      ) -> np.ndarray: # (T', J, 3) at `new_fps`, T' = floor((T-1) * new_fps / fps) + 1
+    "Joint positions resampled in time to `new_fps` by linear interpolation."
+    p = check_positions(positions, min_frames=2)
+    if not (fps > 0 and new_fps > 0): raise ConfigError(f"frame rates must be positive, got {fps} and {new_fps}")
+    if new_fps == fps: return p
+    t = np.arange(len(p)) / fps
+    tn = np.arange(int(np.floor((len(p) - 1) * new_fps / fps + 1e-9)) + 1) / new_fps
+    k = np.clip(np.searchsorted(t, tn, side='right') - 1, 0, len(p) - 2)
+    w = ((tn - t[k]) * fps)[:, None, None]
+    return (1 - w) * p[k] + w * p[k + 1]
 
 # %% ../nbs/40_metrics.ipynb #a8cd0bac
 _REST = np.array([
@@ -495,9 +511,9 @@ def feature_sets(seqs, fps:float, skeleton=None, mode:str='fixed', up:int=1, rol
     return dict(kinetic=np.stack([kinetic_features(s, fps, mode=mode, up=up, **kwargs) for s in seqs]),
                 geometric=np.stack([geometric_features(s, fps, skeleton, mode=mode, up=up, roles=roles) for s in seqs]))
 
-# %% ../nbs/40_metrics.ipynb #91849ff1
-_BEAT_PRESETS = dict(hips=dict(smooth=0., order=1, refine=True), bailando=dict(smooth=5., order=1, refine=False),
-                     aist=dict(smooth=0., order=10, refine=False))
+# %% ../nbs/40_metrics.ipynb #c86556ab
+_BEAT_PRESETS = dict(hips=dict(smooth=0., order=0., refine=True), bailando=dict(smooth=5 / 60, order=1 / 60, refine=False),
+                     aist=dict(smooth=0., order=10 / 60, refine=False))   # seconds (the references: frames at 60 fps)
 
 def kinematic_signal(positions, fps:float, method:str='hips', joint:int=0, up:int=1) -> np.ndarray:
     "The per-frame signal whose local minima are the motion beats (see `motion_beats`)."
@@ -522,8 +538,8 @@ def motion_beats(positions, # joint positions (T, J, 3)
                  method:str='hips', # 'hips' (Transflower), 'bailando' or 'aist'
                  joint:int=0, # 'hips': index of the hips/root joint
                  up:int=1, # index of the vertical axis
-                 smooth:float=None, # Gaussian smoothing sigma in frames (None: the method's preset)
-                 order:int=None, # a minimum must be lowest within this many frames on each side (None: preset)
+                 smooth:float=None, # Gaussian smoothing sigma in seconds (None: the method's preset)
+                 order:float=None, # a minimum must be lowest within this many seconds on each side, at least one frame (None: preset)
                  refine:bool=None, # sub-frame parabolic refinement (None: preset; on for 'hips')
                 ) -> np.ndarray: # beat times (s)
     "Kinematic beat times in seconds: local minima of the hips' vertical velocity (or of a preset's signal)."
@@ -535,8 +551,8 @@ def motion_beats(positions, # joint positions (T, J, 3)
     s = kinematic_signal(positions, fps, method, joint, up)
     if smooth > 0:
         from scipy.ndimage import gaussian_filter1d
-        s = gaussian_filter1d(s, smooth)
-    i = local_minima(s, order).astype(np.float64)
+        s = gaussian_filter1d(s, smooth * fps)
+    i = local_minima(s, max(1, int(round(order * fps)))).astype(np.float64)
     if refine and len(i):
         k = i.astype(int)
         a, b, c = s[k - 1], s[k], s[k + 1]
@@ -600,6 +616,22 @@ def beat_alignment_score(music_beat_times, # music beat times (s)
     if len(g) == 0: return math.nan
     return float(np.nan_to_num(np.exp(-g**2 / (2 * sigma**2)), nan=0.).mean())
 
+# %% ../nbs/40_metrics.ipynb #d09f331e
+def bailando_bas(positions, # joint positions (T, J, 3)
+                 fps:float, # frame rate of `positions`
+                 music_beat_times, # music beat times (s), from the start of `positions`
+                 sigma:float=0.05, # Gaussian kernel width (s): Bailando's 3 frames at 60 fps
+                 smooth:float=5 / 60, # Gaussian smoothing of the joint-speed signal (s): Bailando's 5 frames at 60 fps
+                 order:float=1 / 60, # neighbourhood of a minimum on each side (s, at least one frame): the immediate neighbours at 60 fps
+                 rate:float=60., # frame rate the reference scores at: positions at another rate are resampled to it first (None: keep)
+                ) -> float: # in [0, 1]; NaN when no music beat falls within the motion
+    "Bailando's Beat Alignment Score of one sequence: every music beat scored against the nearest joint-speed minimum."
+    p = check_positions(positions, min_frames=3)
+    if rate is not None and rate != fps: p, fps = resample_positions(p, fps, rate), float(rate)
+    b = np.asarray(music_beat_times, np.float64).ravel()
+    b = b[(b >= 0) & (b < (len(p) - 1) / fps)]                 # the reference keeps the beats of the motion's T-1 speed frames
+    return beat_alignment_score(b, motion_beats(p, fps, 'bailando', smooth=smooth, order=order), sigma)
+
 # %% ../nbs/40_metrics.ipynb #6276ef0f
 def plot_beats(positions, # joint positions (T, J, 3)
                fps:float, # frame rate
@@ -624,17 +656,25 @@ def plot_beats(positions, # joint positions (T, J, 3)
     ax.legend(loc='upper right', fontsize=8)
     return ax
 
-# %% ../nbs/40_metrics.ipynb #fd503e4b
-def physical_foot_contact(positions, # joint positions (T, J, 3), T >= 3 (EDGE: metres)
-                          fps:float, # frame rate of `positions` (EDGE: 30)
-                          skeleton=None, # joint names of `positions`; None: `TRANSFLOWER_JOINTS`
-                          up:int=1, # index of the vertical axis (EDGE data: 2)
+# %% ../nbs/40_metrics.ipynb #79b30de2
+UNITS = dict(m=1., cm=0.01, mm=0.001)
+
+def physical_foot_contact(positions, # joint positions (T, J, 3), T >= 3
+                          fps:float, # frame rate of `positions`
+                          skeleton=None, # joint names of `positions`; None: a known skeleton by joint count (`default_skeleton`)
+                          up:int=1, # index of the vertical axis (EDGE's data: 2)
                           scale:float=1e4, # EDGE's reporting factor
                           roles:dict=None, # role -> joint name for other skeletons (root, lankle, ltoes, rankle, rtoes)
+                          unit:str='m', # length unit of `positions`: 'm', 'cm' or 'mm' (converted to metres, as EDGE)
+                          rate:float=30., # EDGE's frame rate: positions are resampled to it first (None: keep `fps`)
                          ) -> float:
-    "PFC of one clip: mean over frames of normalised root acceleration × left foot speed × right foot speed (× `scale`)."
-    p = check_positions(positions, min_frames=3)
-    j = resolve_joints(skeleton, roles, need=['root', 'lankle', 'ltoes', 'rankle', 'rtoes'])
+    "PFC of one clip under EDGE's protocol: mean over frames of normalised root acceleration × left foot speed × right foot speed (× `scale`)."
+    if unit not in UNITS: raise ConfigError(f"unit: expected one of {', '.join(UNITS)}, got {unit!r}")
+    p = check_positions(positions, min_frames=3) * UNITS[unit]
+    j = resolve_joints(default_skeleton(p, skeleton), roles, need=['root', 'lankle', 'ltoes', 'rankle', 'rtoes'])
+    if rate is not None and rate != fps:
+        p, fps = resample_positions(p, fps, rate), float(rate)
+        if len(p) < 3: raise DataError(f"too short for PFC at {rate:g} fps (fewer than 3 frames)", 'positions')
     root = p[:, j['root']]
     acc = (root[2:] - 2 * root[1:-1] + root[:-2]) * fps**2      # centred on frames 1..T-2
     acc[:, up] = np.maximum(acc[:, up], 0)
@@ -682,7 +722,7 @@ def likelihood_gap(nll_matched, # per-frame NLL (nats) with the true music: an a
         for k in ('nll_matched', 'nll_mismatched', 'gap'): out[k + '_bits_per_dim'] = out[k] / (dim * math.log(2))
     return out
 
-# %% ../nbs/40_metrics.ipynb #edd38566
+# %% ../nbs/40_metrics.ipynb #6c6b0318
 CI = namedtuple('CI', 'value lo hi')
 CI.__str__ = lambda s: f"{s.value:.4g} [{s.lo:.4g}, {s.hi:.4g}]"
 
@@ -706,7 +746,7 @@ def bootstrap_ci(fn, # statistic: fn(a, b) (or fn(a) when `b` is None)
                  n_boot:int=1000, # bootstrap resamples
                  seed:int=0, # random seed
                  alpha:float=0.05, # 1 - confidence level
-                 kind:str='percentile', # 'percentile', or 'basic' (reflected around the value: corrects a bias)
+                 kind:str='basic', # 'basic' (reflected around the value: corrects an upward bias) or 'percentile'
                  floor:float=None, # lower limit of the statistic (0 for distances), applied to the interval
                 ) -> CI: # (value on the full data, lower, upper)
     "Bootstrap interval of `fn(a, b)` (or `fn(a)`), resampling rows/items of `a` and `b` independently."
@@ -737,7 +777,7 @@ def frechet_bootstrap_ci(gen, # list of per-frame feature arrays (T, D), one per
                          seed:int=0, # random seed
                          alpha:float=0.05, # 1 - confidence level
                          method:str='eigh', # see `frechet_from_stats`
-                         kind:str='percentile', # 'percentile' or 'basic', see `bootstrap_ci`
+                         kind:str='basic', # 'basic' or 'percentile', see `bootstrap_ci`
                         ) -> CI: # (value on the full data, lower, upper)
     "Bootstrap CI of the Fréchet distance between pooled frames of two lists of `(T, D)` arrays, resampling sequences."
     gen, ref = _seq_list(gen, 'gen'), _seq_list(ref, 'ref')
@@ -751,55 +791,121 @@ def frechet_bootstrap_ci(gen, # list of per-frame feature arrays (T, D), one per
                                     np.bincount(ib, minlength=len(ref)).astype(float), sb, method))
     return _interval(value, vals, alpha, kind, floor=0.)
 
-# %% ../nbs/40_metrics.ipynb #c300fbd5
+# %% ../nbs/40_metrics.ipynb #7d6d95e9
+def joint_speed_accel(positions, # joint positions (T, J, 3), metres
+                      fps:float, # frame rate
+                      joint:int=0, # root joint, subtracted first
+                     ) -> tuple: # (mean speed m/s, mean acceleration m/s²)
+    "Mean speed and mean acceleration magnitude of the joints relative to the root (the root itself left out)."
+    p = check_positions(positions, min_frames=3)
+    rel = np.delete(p - p[:, joint:joint + 1], joint, axis=1)
+    v = np.linalg.norm(np.diff(rel, axis=0), axis=-1) * fps
+    a = np.linalg.norm(np.diff(rel, 2, axis=0), axis=-1) * fps ** 2
+    return float(v.mean()), float(a.mean())
+
+def joint_jitter(positions, # joint positions (T, J, 3), metres
+                 fps:float, # frame rate
+                 joint:int=0, # root joint, subtracted first
+                ) -> float: # mean jerk magnitude (m/s³)
+    "Jitter: mean magnitude of the jerk (third difference × fps³) of the joints relative to the root (the root left out)."
+    p = check_positions(positions, min_frames=4)
+    rel = np.delete(p - p[:, joint:joint + 1], joint, axis=1)
+    return float(np.linalg.norm(np.diff(rel, 3, axis=0), axis=-1).mean() * fps ** 3)
+
+def constant_dims(ref, # reference features (M, D)
+                  tol:float=1e-8, # a dimension whose standard deviation is at most this is constant
+                 ) -> np.ndarray: # indices of the constant dimensions
+    "Dimensions of a reference feature set that do not vary (their standardisation divides by ~0)."
+    return np.flatnonzero(np.asarray(ref, np.float64).std(0) <= tol)
+
+def fid_inputs(gen_feats, # generated features (N, D)
+               ref_feats, # reference features (M, D)
+               mode:str='fixed', # 'fixed' or 'compat', see `normalize_features`
+              ) -> tuple: # (standardised gen, standardised ref, indices of the dimensions dropped)
+    "Both feature sets standardised with the reference; in 'compat' mode the dimensions constant in the reference are dropped (and returned)."
+    g, r = np.asarray(gen_feats, np.float64), np.asarray(ref_feats, np.float64)
+    drop = constant_dims(r) if mode == 'compat' else np.zeros(0, int)
+    if len(drop) and len(drop) < r.shape[1]: g, r = np.delete(g, drop, 1), np.delete(r, drop, 1)
+    return normalize_features(g, r, mode), normalize_features(r, r, mode), drop
+
+# %% ../nbs/40_metrics.ipynb #f2c554bc
 METRICS = {  # key: (better, description)
     'FPD': ('↓', 'Fréchet pose distance'), 'FMD': ('↓', 'Fréchet movement distance (3 frames)'),
     'FID_k': ('↓', 'FID on kinetic features'), 'FID_g': ('↓', 'FID on geometric features'),
     'Div_k': ('→', 'diversity of kinetic features (closer to ground truth is better)'),
     'Div_g': ('→', 'diversity of geometric features (closer to ground truth is better)'),
-    'BAS': ('↑', 'Beat Alignment Score, music → motion'), 'BAS_rev': ('↑', 'Beat Alignment Score, motion → music'),
-    'beat_offset_mean': ('↓', 'mean |music beat - nearest motion beat| (s)'),
-    'beat_offset_sd': ('↓', 'SD of |music beat - nearest motion beat| (s)'),
-    'PFC': ('↓', 'physical foot contact (×1e4)'),
+    'BAS': ('↑', "Beat Alignment Score as Bailando defines it (joint-speed beats, music → motion, σ 0.05 s)"),
+    'BAS_ci': ('↑', "Bailando's BAS with its bootstrap interval over sequences"),
+    'BAS_hips': ('↑', 'beat alignment of the hips-velocity beats (Transflower), music → motion'),
+    'BAS_hips_rev': ('↑', 'beat alignment of the hips-velocity beats, motion → music'),
+    'beat_offset_mean': ('↓', 'mean |music beat - nearest hips-velocity beat| (s)'),
+    'beat_offset_sd': ('↓', 'SD of |music beat - nearest hips-velocity beat| (s)'),
+    'beat_offset_ci': ('↓', 'mean beat offset (s) with its bootstrap interval over sequences'),
+    'PFC': ('↓', "physical foot contact (×1e4, EDGE's protocol: metres, 30 fps)"),
+    'PFC_ci': ('↓', 'PFC with its bootstrap interval over sequences'),
+    'speed': ('→', 'mean joint speed relative to the root (m/s; closer to ground truth is better)'),
+    'jitter': ('→', 'mean joint jerk relative to the root (m/s³; closer to ground truth is better)'),
     'NLL': ('↓', 'held-out NLL (nats/frame)'), 'NLL_gap': ('↑', 'NLL with mismatched minus matched music (nats/frame)')}
 
-def motion_metrics(motions, # list of joint positions (T, J, 3) of the system scored
+def _nan_ci(): return CI(math.nan, math.nan, math.nan)
+
+def motion_metrics(motions, # list of joint positions (T, J, 3) of the system scored, in metres (or see `unit`)
                    reference, # list of joint positions of the reference set (e.g. training ground truth)
                    fps:float, # frame rate of all positions
-                   skeleton=None, # joint names of the positions; None: `TRANSFLOWER_JOINTS`
+                   skeleton=None, # joint names of the positions; None: a known skeleton by joint count (`default_skeleton`)
                    music_beat_times=None, # list of music beat times (s), one per motion; None skips the beat metrics
                    mode:str='fixed', # 'fixed' or 'compat' for kinetic/geometric features and FID
                    sigma:float=0.05, # BAS kernel width (s)
-                   n_boot:int=1000, # bootstrap resamples for the Fréchet distances
+                   n_boot:int=1000, # bootstrap resamples for the intervals
                    seed:int=0, # bootstrap seed
-                   ci:str='percentile', # bootstrap interval kind, 'percentile' or 'basic' (see `bootstrap_ci`)
+                   ci:str='basic', # bootstrap interval kind, 'basic' or 'percentile' (see `bootstrap_ci`)
                    up:int=1, # index of the vertical axis
                    roles:dict=None, # role -> joint name for other skeletons
-                  ) -> dict: # metric name -> value (`CI` for Fréchet distances)
-    "Every motion metric of the position sequences `motions` against `reference` (Fréchet CIs bootstrapped)."
+                   unit:str='m', # length unit of the positions ('m', 'cm', 'mm'); PFC, speed and jitter are in metres
+                  ) -> dict: # metric name -> value (`CI` for Fréchet distances and the `*_ci` keys)
+    "Every motion metric of the position sequences `motions` against `reference`, with bootstrap intervals."
     motions, reference = _seq_list(motions, 'motions'), _seq_list(reference, 'reference')
-    motions = [check_positions(m, f'motions[{i}]', 3) for i, m in enumerate(motions)]
-    reference = [check_positions(m, f'reference[{i}]', 3) for i, m in enumerate(reference)]
+    motions = [check_positions(m, f'motions[{i}]', 4) for i, m in enumerate(motions)]
+    reference = [check_positions(m, f'reference[{i}]', 4) for i, m in enumerate(reference)]
+    if unit not in UNITS: raise ConfigError(f"unit: expected one of {', '.join(UNITS)}, got {unit!r}")
+    skeleton = default_skeleton(motions[0], skeleton, 'motions[0]')
+    for i, m in enumerate(motions + reference):
+        if m.shape[1] != motions[0].shape[1]:
+            raise DataError(f"{m.shape[1]} joints where motions[0] has {motions[0].shape[1]}", f"motions/reference[{i}]")
     if music_beat_times is not None and len(music_beat_times) != len(motions):
         raise DataError(f"music_beat_times has {len(music_beat_times)} entries for {len(motions)} motions")
     gp, rp = [pose_features(m, up=up) for m in motions], [pose_features(m, up=up) for m in reference]
     out = dict(FPD=frechet_bootstrap_ci(gp, rp, n_boot, seed, kind=ci),
                FMD=frechet_bootstrap_ci([movement_features(f) for f in gp], [movement_features(f) for f in rp], n_boot, seed, kind=ci))
     fg, fr = feature_sets(motions, fps, skeleton, mode, up, roles), feature_sets(reference, fps, skeleton, mode, up, roles)
+    fd = (lambda a, b: frechet_distance(a, b)) if mode == 'fixed' else (lambda a, b: frechet_distance(a, b, 'sqrtm', 1e-5))
     for kind, k in (('kinetic', 'k'), ('geometric', 'g')):
-        g, r = normalize_features(fg[kind], fr[kind], mode), normalize_features(fr[kind], fr[kind], mode)
-        fd = (lambda a, b: frechet_distance(a, b)) if mode == 'fixed' else (lambda a, b: frechet_distance(a, b, 'sqrtm', 1e-5))
-        out[f'FID_{k}'] = bootstrap_ci(fd, g, r, n_boot, seed, kind=ci, floor=0.) if len(g) > 1 and len(r) > 1 else CI(math.nan, math.nan, math.nan)
+        g, r, dropped = fid_inputs(fg[kind], fr[kind], mode)
+        out[f'FID_{k}'] = bootstrap_ci(fd, g, r, n_boot, seed, kind=ci, floor=0.) if len(g) > 1 and len(r) > 1 else _nan_ci()
         out[f'Div_{k}'] = diversity(g) if len(g) > 1 else math.nan
+        if len(dropped): out[f'FID_{k}_dropped'] = int(len(dropped))
+    boot = lambda fn, vals: bootstrap_ci(fn, vals, None, n_boot, seed, kind=ci) if len(vals) > 1 else CI(float(fn(vals)), math.nan, math.nan)
+    nanmean = lambda v: float(np.nanmean(v)) if np.isfinite(np.asarray(v, np.float64)).any() else math.nan
     if music_beat_times is not None:
         root = resolve_joints(skeleton, roles, need=['root'])['root']
         mbs = [motion_beats(m, fps, joint=root, up=up) for m in motions]
-        out['BAS'] = float(np.mean([beat_alignment_score(b, d, sigma) for b, d in zip(music_beat_times, mbs)]))
-        out['BAS_rev'] = float(np.nanmean([beat_alignment_score(b, d, sigma, 'motion_to_music') for b, d in zip(music_beat_times, mbs)]))
-        offs = np.concatenate([beat_offsets(b, d) for b, d in zip(music_beat_times, mbs)])
-        out['beat_offset_mean'], out['beat_offset_sd'] = (float(np.nanmean(offs)), float(np.nanstd(offs))) if np.isfinite(offs).any() else (math.nan, math.nan)
+        bas = [bailando_bas(m, fps, b, sigma) for m, b in zip(motions, music_beat_times)]
+        out['BAS'] = nanmean(bas)
+        out['BAS_ci'] = boot(nanmean, np.array(bas))
+        out['BAS_hips'] = nanmean([beat_alignment_score(b, d, sigma) for b, d in zip(music_beat_times, mbs)])
+        out['BAS_hips_rev'] = nanmean([beat_alignment_score(b, d, sigma, 'motion_to_music') for b, d in zip(music_beat_times, mbs)])
+        offs = [beat_offsets(b, d) for b, d in zip(music_beat_times, mbs)]
+        pooled = lambda os_: nanmean(np.concatenate(list(os_))) if len(os_) else math.nan
+        allo = np.concatenate(offs)
+        out['beat_offset_mean'], out['beat_offset_sd'] = (nanmean(allo), float(np.nanstd(allo))) if np.isfinite(allo).any() else (math.nan, math.nan)
+        out['beat_offset_ci'] = boot(pooled, offs)
         out['no_beat_sequences'] = int(sum(len(d) == 0 for d in mbs))
-    out['PFC'] = float(np.mean([physical_foot_contact(m, fps, skeleton, up, roles=roles) for m in motions]))
+    s = UNITS[unit]
+    pfc = np.array([physical_foot_contact(m, fps, skeleton, up, roles=roles, unit=unit) for m in motions])
+    out['PFC'], out['PFC_ci'] = float(pfc.mean()), boot(np.mean, pfc)
+    root = resolve_joints(skeleton, roles, need=['root'])['root']
+    out['speed'] = float(np.mean([joint_speed_accel(m * s, fps, root)[0] for m in motions]))
+    out['jitter'] = float(np.mean([joint_jitter(m * s, fps, root) for m in motions]))
     return out
 
 # %% ../nbs/40_metrics.ipynb #d65e749b
@@ -892,28 +998,17 @@ def phase_locking(music_beat_times, motion_beat_times, subdivide:int=1) -> float
     ph = beat_phases(music_beat_times, motion_beat_times, subdivide)
     return float(np.abs(np.exp(1j * ph).mean())) if len(ph) >= 2 else math.nan
 
-# %% ../nbs/40_metrics.ipynb #c7883a99
-def joint_speed_accel(positions, # joint positions (T, J, 3), metres
-                      fps:float, # frame rate
-                      joint:int=0, # root joint, subtracted first
-                     ) -> tuple: # (mean speed m/s, mean acceleration m/s²)
-    "Mean speed and mean acceleration magnitude of the joints relative to the root (the root itself left out)."
-    p = check_positions(positions, min_frames=3)
-    rel = np.delete(p - p[:, joint:joint + 1], joint, axis=1)
-    v = np.linalg.norm(np.diff(rel, axis=0), axis=-1) * fps
-    a = np.linalg.norm(np.diff(rel, 2, axis=0), axis=-1) * fps ** 2
-    return float(v.mean()), float(a.mean())
-
+# %% ../nbs/40_metrics.ipynb #632e3e00
 def foot_skating(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
-                 skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+                 skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
                  up:int=1, # index of the vertical axis
                  height:float=0.05, # a foot joint is on the floor within this height (m) of the clip's lowest foot height
                  roles:dict=None, # role -> joint name for other skeletons
                 ) -> float: # m/s (NaN when no foot joint touches the floor)
     "Mean horizontal speed (m/s) of the ankles and toes over the frames where they are on the floor."
     p = check_positions(positions, min_frames=2)
-    j = resolve_joints(skeleton, roles, need=['lankle', 'ltoes', 'rankle', 'rtoes'])
+    j = resolve_joints(default_skeleton(p, skeleton), roles, need=['lankle', 'ltoes', 'rankle', 'rtoes'])
     f = p[:, list(j.values())]
     hz = [a for a in range(3) if a != up]
     y = f[..., up]
@@ -929,17 +1024,18 @@ def root_drift(positions, joint:int=0, up:int=1) -> float:
     r = p[:, joint][:, hz]
     return float(np.linalg.norm(r - r[:1], axis=-1).max())
 
-# %% ../nbs/40_metrics.ipynb #902d337f
+# %% ../nbs/40_metrics.ipynb #767fab47
 def dance_scores(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
                  music_beat_times=None, # beat times (s) of the music danced to (None: no beat scores)
-                 skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+                 skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
                  up:int=1, # index of the vertical axis
                  tol:float=0.1, # relative tolerance of `tempo_agreement`
                  roles:dict=None, # role -> joint name for other skeletons
                 ) -> dict:
     "Dance checks of one clip: bounce frequency vs beat rate, phase locking R, joint speed/acceleration, foot skating, root drift."
     p = check_positions(positions, min_frames=3)
+    skeleton = default_skeleton(p, skeleton)
     root = resolve_joints(skeleton, roles, need=['root'])['root']
     speed, accel = joint_speed_accel(p, fps, root)
     out = dict(bounce_hz=bounce_frequency(p, fps, root, up), speed=speed, accel=accel,
