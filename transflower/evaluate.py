@@ -454,7 +454,7 @@ def feature_outliers(arrays, # standardised feature arrays `(T, D)` (e.g. the ev
     cols = list(columns) if columns is not None else list(range(len(m)))
     return {cols[j]: float(m[j]) for j in np.argsort(-m) if m[j] > threshold}
 
-# %% ../nbs/41_evaluate.ipynb #97877f71
+# %% ../nbs/41_evaluate.ipynb #908ef79d
 def evaluate_model(model, # a trained model (flow or deterministic) with `cfg` and `sample`
                    data_dir, # the data folder (features, split lists, beats or audio)
                    out_dir, # folder for the report (created if needed)
@@ -532,6 +532,8 @@ def evaluate_model(model, # a trained model (flow or deterministic) with `cfg` a
     # 2. beats
     bt = {sid: sequence_beats(data_dir, sid, beats, tracker) for sid in ids}
     used = 'madmom' if tracker == 'madmom' or (tracker == 'auto' and _madmom_beats() is not None) else 'librosa'
+    from_audio = beats == 'audio' or (beats == 'auto' and any(
+        not (Path(data_dir)/f"{s[:-len('_mirrored')] if s.endswith('_mirrored') else s}.beats.txt").exists() for s in ids))
     missing = [s for s, b in bt.items() if b is None]
     if missing:
         if beats != 'none': notes.append(f"no music beats for {', '.join(missing[:5])}{' ...' if len(missing) > 5 else ''} "
@@ -595,7 +597,7 @@ def evaluate_model(model, # a trained model (flow or deterministic) with `cfg` a
                 'music beats': {'auto': f'`<id>.beats.txt` if present, else the beat tracker ({used}) on the audio', 'file': '`<id>.beats.txt`',
                                 'audio': f'beat tracker ({used}) on the audio', 'none': 'none'}[beats]
                                + (' (librosa\'s beats come out about 1.5 hops, ~30 ms, late: a perfectly aligned dancer loses part of its BAS)'
-                                  if used == 'librosa' and beats in ('auto', 'audio') else ''),
+                                  if used == 'librosa' and from_audio else ''),
                 'scoring': (f"clips of {clip_seconds:g} s" if clip_seconds else 'whole sequences') + f"; BAS σ = {sigma:g} s; {n_boot} bootstrap resamples",
                 '_ci': ci, '_split': split, '_reference_split': reference_split, '_verdict': dance_verdict(rows[name])[1]}
     for r in (name, 'ground truth'):

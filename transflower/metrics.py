@@ -16,15 +16,15 @@ __all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'TRANSFLOWER_BVH_
            'GEOMETRIC_FEATURE_NAMES', 'GEOMETRIC_FEATURES_COMPAT', 'SMPL_TEMPLATE_BODY', 'FACT_TEMPLATE_BODY',
            'FACT_JOINT_NAMES', 'BEAT_TRACKERS', 'UNITS', 'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index',
            'resolve_joints', 'check_positions', 'default_skeleton', 'resample_positions', 'rest_pose', 'sine_dancer',
-           'gaussian_stats', 'frechet_from_stats', 'frechet_distance', 'pose_features', 'movement_features',
-           'frechet_pose_distance', 'frechet_movement_distance', 'kinetic_features', 'body_constants',
-           'geometric_features', 'normalize_features', 'feature_fid', 'diversity', 'feature_sets', 'kinematic_signal',
-           'local_minima', 'motion_beats', 'music_beats', 'beat_offsets', 'beat_offset', 'beat_alignment_score',
-           'bailando_bas', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs', 'likelihood_gap', 'bootstrap_ci',
-           'frechet_bootstrap_ci', 'joint_speed_accel', 'joint_jitter', 'constant_dims', 'fid_inputs', 'beat_metrics',
-           'motion_metrics', 'metrics_table', 'metrics_markdown', 'beat_rate', 'bounce_frequency', 'tempo_agreement',
-           'beat_phases', 'phase_locking', 'foot_skating', 'root_drift', 'dance_scores', 'dance_summary',
-           'dance_verdict', 'plot_hips_vs_beats', 'gap_interval']
+           'check_up_axis', 'gaussian_stats', 'frechet_from_stats', 'frechet_distance', 'pose_features',
+           'movement_features', 'frechet_pose_distance', 'frechet_movement_distance', 'kinetic_features',
+           'body_constants', 'geometric_features', 'normalize_features', 'feature_fid', 'diversity', 'feature_sets',
+           'kinematic_signal', 'local_minima', 'motion_beats', 'music_beats', 'beat_offsets', 'beat_offset',
+           'beat_alignment_score', 'bailando_bas', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs',
+           'likelihood_gap', 'bootstrap_ci', 'frechet_bootstrap_ci', 'joint_speed_accel', 'joint_jitter',
+           'constant_dims', 'fid_inputs', 'beat_metrics', 'motion_metrics', 'metrics_table', 'metrics_markdown',
+           'beat_rate', 'bounce_frequency', 'tempo_agreement', 'beat_phases', 'phase_locking', 'foot_skating',
+           'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict', 'plot_hips_vs_beats', 'gap_interval']
 
 # %% ../nbs/40_metrics.ipynb #02af18c6
 TRANSFLOWER_JOINTS = ('Hips', 'Spine', 'Spine1', 'Neck', 'Head',
@@ -161,6 +161,24 @@ def sine_dancer(bpm:float=120., # bounces (= kinematic beats) per minute
     p[..., 1] -= amplitude * np.sin(2 * np.pi * bpm / 60 * (t - phase))[:, None]
     p[..., 2] += travel * t[:, None]
     return p
+
+# %% ../nbs/40_metrics.ipynb #3d21c9e2
+def check_up_axis(positions, # joint positions (T, J, 3), or a list of them
+                  up:int=1, # the claimed index of the vertical axis
+                  skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
+                  roles:dict=None, # role -> joint name for other skeletons (root, neck)
+                  name:str='positions', # what to call the positions in errors
+                 ) -> int: # `up`, when it is right
+    "Check that the bodies in `positions` stand along axis `up` (mean root-to-neck vector), or raise a one-line `ConfigError`."
+    seqs = [check_positions(x, name, 1) for x in _seq_list(positions, name)]
+    j = resolve_joints(default_skeleton(seqs[0], skeleton, name), roles, need=['root', 'neck'])
+    v = np.mean([(x[:, j['neck']] - x[:, j['root']]).mean(0) for x in seqs], 0)
+    k = int(np.argmax(np.abs(v)))
+    if k != up or v[up] <= 0:
+        hint = f"pass up={k}" if v[k] > 0 else f"the bodies stand upside down along axis {k}"
+        raise ConfigError(f"up={up}, but the neck is {'above' if v[k] > 0 else 'below'} the root along axis {k} "
+                          f"(mean root-to-neck {np.round(v, 3).tolist()}): {hint}")
+    return up
 
 # %% ../nbs/40_metrics.ipynb #7012ed17
 def gaussian_stats(x, # feature set (N, D) (or (N,))
@@ -876,7 +894,7 @@ def fid_inputs(gen_feats, # generated features (N, D)
     if len(drop) and len(drop) < r.shape[1]: g, r = np.delete(g, drop, 1), np.delete(r, drop, 1)
     return normalize_features(g, r, mode), normalize_features(r, r, mode), drop
 
-# %% ../nbs/40_metrics.ipynb #f3479f3c
+# %% ../nbs/40_metrics.ipynb #55de6eb4
 METRICS = {  # key: (better, description)
     'FPD': ('↓', 'Fréchet pose distance'), 'FMD': ('↓', 'Fréchet movement distance (3 frames)'),
     'FID_k': ('↓', 'FID on kinetic features'), 'FID_g': ('↓', 'FID on geometric features'),
@@ -948,6 +966,7 @@ def motion_metrics(motions, # list of joint positions (T, J, 3) of the system sc
     reference = [check_positions(m, f'reference[{i}]', 4) for i, m in enumerate(reference)]
     if unit not in UNITS: raise ConfigError(f"unit: expected one of {', '.join(UNITS)}, got {unit!r}")
     skeleton = default_skeleton(motions[0], skeleton, 'motions[0]')
+    check_up_axis(reference, up, skeleton, roles, 'reference')
     for i, m in enumerate(motions + reference):
         if m.shape[1] != motions[0].shape[1]:
             raise DataError(f"{m.shape[1]} joints where motions[0] has {motions[0].shape[1]}", f"motions/reference[{i}]")
