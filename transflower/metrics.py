@@ -788,7 +788,7 @@ def likelihood_gap(nll_matched, # NLL values (nats per frame) with the true musi
         for k in ('nll_matched', 'nll_mismatched', 'gap'): out[k + '_bits_per_dim'] = out[k] / (dim * math.log(2))
     return out
 
-# %% ../nbs/40_metrics.ipynb #6c6b0318
+# %% ../nbs/40_metrics.ipynb #89d29bd7
 CI = namedtuple('CI', 'value lo hi')
 CI.__str__ = lambda s: f"{s.value:.4g} [{s.lo:.4g}, {s.hi:.4g}]"
 
@@ -801,7 +801,7 @@ def _take(x, idx): return [x[i] for i in idx] if isinstance(x, (list, tuple)) el
 def _interval(value, vals, alpha, kind, floor=None):
     q_lo, q_hi = np.quantile(np.asarray(vals, np.float64), [alpha / 2, 1 - alpha / 2])
     if kind == 'percentile': lo, hi = q_lo, q_hi
-    elif kind == 'basic': lo, hi = 2 * value - q_hi, 2 * value - q_lo
+    elif kind == 'basic': lo, hi = min(2 * value - q_hi, value), max(2 * value - q_lo, value)   # widened to hold the value
     else: raise ConfigError(f"kind: expected 'percentile' or 'basic', got {kind!r}")
     if floor is not None: lo, hi = max(lo, floor), max(hi, floor)
     return CI(float(value), float(lo), float(hi))
