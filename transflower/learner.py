@@ -337,7 +337,7 @@ class ContextNoise(Callback):
             xb[i] = x
         self.learn.xb = tuple(xb)
 
-# %% ../nbs/20_learner.ipynb #602844d5
+# %% ../nbs/20_learner.ipynb #3ffabf9a
 def _data_dims(dls, n_inp:int):
     "(dins, douts) of the training data: the dataset's `dins`/`douts`, else the last dimension of each tensor of `ds[0]`."
     ds = dls.train.dataset
@@ -401,7 +401,7 @@ def kept_state(learn:Learner, # the learner whose training state is kept
               ):
     "Restore the iteration, schedule and watcher state of `learn` and every random generator on exit."
     import copy
-    st = {k: copy.deepcopy(getattr(learn, k, _MISSING)) for k in _STATE}
+    st = {k: copy.deepcopy(getattr(learn, k)) if hasattr(learn, k) else _MISSING for k in _STATE}
     rng = (random.getstate(), np.random.get_state(), torch.get_rng_state(),
            torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None)
     try: yield learn
