@@ -20,8 +20,7 @@ from .learner import unwrap_model, ModelWithLoss, stack_windows
 # %% auto #0
 __all__ = ['CKPT_FORMAT', 'rng_state', 'set_rng_state', 'learner_state', 'save_checkpoint', 'read_checkpoint', 'state_mismatch',
            'load_model_state', 'load_checkpoint', 'SaveCheckpoints', 'StopOnNonFinite', 'StopOnDivergence',
-           'TensorBoardLog', 'read_scalars', 'plot_sample', 'sample_windows', 'LogSamples', 'DistributedTraining',
-           'to_distributed']
+           'TensorBoardLog', 'read_scalars', 'plot_sample', 'sample_windows', 'LogSamples']
 
 # %% ../nbs/21_callbacks.ipynb #1d84054c
 CKPT_FORMAT = 'transflower-checkpoint'
@@ -457,33 +456,3 @@ class LogSamples(Callback):
         plt.close(fig)
         self.last_png = png
         return png
-
-# %% ../nbs/21_callbacks.ipynb #2b667677
-class DistributedTraining(Callback):
-    "Wrap the model in `DistributedDataParallel` while training (not for validation); needs an initialised process group."
-    order = -3
-    def __init__(self, find_unused_parameters:bool=False): self.find_unused, self.ddp = find_unused_parameters, None
-    def before_train(self):
-        if self.ddp is None:
-            m = self.learn.model
-            dev = next(m.parameters()).device
-            self.ddp = nn.parallel.DistributedDataParallel(
-                m, device_ids=[dev.index] if dev.type == 'cuda' else None, find_unused_parameters=self.find_unused)
-        self.learn.model = self.ddp
-    def before_validate(self):
-        if self.ddp is not None: self.learn.model = self.ddp.module
-    def after_fit(self):
-        if self.ddp is not None: self.learn.model, self.ddp = self.ddp.module, None
-
-def to_distributed(learn:Learner, find_unused_parameters:bool=False) -> Learner:
-    "Prepare `learn` for data-parallel training in an initialised process group (rank > 0: no progress bar or logger)."
-    from fastai.callback.progress import ProgressCallback
-    if not (torch.distributed.is_available() and torch.distributed.is_initialized()):
-        raise RuntimeError("to_distributed: initialise the process group first (torch.distributed.init_process_group)")
-    learn.add_cb(DistributedTraining(find_unused_parameters))
-    rank, world = torch.distributed.get_rank(), torch.distributed.get_world_size()
-    if hasattr(learn, 'train_progress'): learn.train_progress.rank, learn.train_progress.world_size = rank, world
-    if rank != 0:
-        learn.remove_cb(ProgressCallback)
-        learn.logger = noop
-    return learn

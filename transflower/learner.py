@@ -25,7 +25,7 @@ from .data.dataset import dls_from_config
 __all__ = ['LN2', 'window_losses', 'ModelWithLoss', 'unwrap_model', 'ModelLoss', 'TargetsAsInputs', 'LossPart', 'bits_per_frame',
            'StepSchedule', 'lr_schedule', 'get_opt_func', 'TrainProgress', 'LRSchedule', 'GradClip',
            'resolve_precision', 'precision_callbacks', 'ContextNoise', 'fill_dims', 'stack_windows', 'kept_state',
-           'TransflowerLearner', 'get_learner', 'transflower_dls', 'transflower_learner']
+           'TransflowerLearner', 'get_learner', 'transflower_dls', 'transflower_learner', 'DataParallelTrainer']
 
 # %% ../nbs/20_learner.ipynb #d4feffb4
 def window_losses(model:nn.Module, # a transflower model (`loss(inputs, targets)`, and `nll` for flows)
@@ -570,3 +570,43 @@ def transflower_learner(dls,                   # DataLoaders (`transflower_dls`)
                        ) -> TransflowerLearner:
     "A `TransflowerLearner` for `dls` and the model of `config` (like fastai's `vision_learner`)."
     return get_learner(_as_config(config, **overrides), dls, model=model, path=path, cbs=cbs, metrics=metrics)
+
+# %% ../nbs/20_learner.ipynb #3ec12bb1
+def _fastai_distributed():
+    "fastai's `DistributedTrainer`, or None when HuggingFace `accelerate` (which it needs) is not installed."
+    try: from fastai.distributed import DistributedTrainer
+    except (ImportError, NameError): return None
+    return DistributedTrainer
+
+def _plain_module(m):
+    "The module inside a (Distributed)DataParallel wrapper."
+    return m.module if isinstance(m, (nn.parallel.DistributedDataParallel, nn.DataParallel)) else m
+
+class DataParallelTrainer(_fastai_distributed() or Callback):
+    "fastai's `DistributedTrainer` for transflower learners: no `DistributedDL` (`TrainProgress` splits the windows), whole validation set in every process."
+    order = 11
+    def __init__(self,
+                 sync_bn:bool=False, # replace BatchNorm layers by `SyncBatchNorm` (the flows' BatchNorm is their own)
+                 **kwargs,           # passed to `accelerate.Accelerator` (default `cpu=True` without CUDA)
+                ):
+        if _fastai_distributed() is None:
+            raise ConfigError("data-parallel training needs HuggingFace accelerate: pip install 'transflower[distributed]'")
+        kwargs.setdefault('cpu', not torch.cuda.is_available())
+        super().__init__(sync_bn, **kwargs)
+    def _wrap_dl(self, dl): return dl
+    def before_fit(self):
+        super().before_fit()                       # accelerate wraps the model (DDP when there are several processes)
+        self.wrapped, self.plain = self.learn.model, _plain_module(self.learn.model)
+    def before_train(self): self.learn.model = self.wrapped
+    def before_validate(self): self.learn.model = self.plain
+    def after_fit(self): self.learn.model, self.learn.dls.loaders = self.plain, self.old_dls
+
+@patch
+def to_distributed(self:TransflowerLearner,
+                   sync_bn:bool=False, # see `DataParallelTrainer`
+                   **kwargs,           # passed to `accelerate.Accelerator`
+                  ):
+    "fastai's `to_distributed` with `DataParallelTrainer` (no progress bar in the processes of rank > 0)."
+    self.add_cb(DataParallelTrainer(sync_bn, **kwargs))
+    if rank_distrib(): self.remove_cb(ProgressCallback)
+    return self
