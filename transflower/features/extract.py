@@ -274,7 +274,7 @@ def audio_features_for(song,                    # path of the song (any format l
         else: ap = AudioPipeline.load(d, feature_name)
     return ap.transform(song)
 
-# %% ../../nbs/04_features.extract.ipynb #3dfb9e6f
+# %% ../../nbs/04_features.extract.ipynb #98fb70f3
 @call_parse
 def features_cli(data_dir:str,                    # folder with X.wav + X.bvh pairs (features are written beside them)
                  fps:int=20,                      # feature frame rate
@@ -283,11 +283,14 @@ def features_cli(data_dir:str,                    # folder with X.wav + X.bvh pa
                  replace_existing:store_true=False, # refit the pipelines and rewrite every feature file
                  workers:int=1,                   # worker processes (0: one per CPU core)
                  quiet:store_true=False,          # no progress bars
+                 audio:str='standard',            # audio features: 'standard' (audio_feats_scaled_<fps>) or 'causal' (audio_causal_scaled_<fps>, for streaming)
                 ):
     "Extract audio and motion features for every X.wav + X.bvh pair of DATA_DIR; exits with status 1 if any pair failed."
     try:
+        if audio not in ('standard', 'causal'): raise ConfigError(f"--audio: expected 'standard' or 'causal', got {audio!r}")
         rep = extract_features(data_dir, fps=fps, joints=joints, mirror=mirror, replace_existing=replace_existing,
-                               workers=workers, show_progress=not quiet)
+                               workers=workers, show_progress=not quiet,
+                               audio_params=None if audio == 'standard' else dict(kind=audio))
     except TransflowerError as e: sys.exit(f"error: {e}")
     print(rep.summary())
     if rep.failed: sys.exit(f"error: {len(rep.failed)} pair(s) failed: {', '.join(rep.failed)}")
