@@ -160,7 +160,7 @@ class DanceStream:
         return (f"DanceStream({self.name}: {self.fps:g} fps, look-ahead {self.lookahead} frames, latency {self.latency * 1000:.0f} ms, "
                 f"{len(self.frames)} frames out)")
 
-# %% ../nbs/33_stream.ipynb #b2a8e44d
+# %% ../nbs/33_stream.ipynb #7c363fba
 from fastcore.basics import patch
 
 @patch
@@ -174,7 +174,7 @@ def _keep_from(self:DanceStream, t:int) -> tuple:
 @patch
 def _step(self:DanceStream, t:int):
     "Generate frame `t` (a 1-row tensor) from the motion before it and the audio rows of its window."
-    p, S0, s = self.plan, self.plan.seed_frames, t - self.plan.seed_frames
+    p, s = self.plan, t - self.plan.seed_frames
     T = self._n_rows
     lim = min(t + self.lookahead, T - 1)
     inputs = []
