@@ -17,7 +17,7 @@ from .generate import GenerationPlan, check_temperature, load_dancer, seed_from_
 # %% auto #0
 __all__ = ['StreamResampler', 'frozen_for_inference', 'DanceStream', 'read_mono', 'play_file', 'listen', 'stream_cli']
 
-# %% ../nbs/33_stream.ipynb #37a1e1f0
+# %% ../nbs/33_stream.ipynb #60a57fbb
 class StreamResampler:
     "Resample a stream from `sr_in` to `sr_out` Hz chunk by chunk: the same output however the input is cut."
     def __init__(self,
@@ -41,6 +41,8 @@ class StreamResampler:
         self._x = np.zeros(self.K)                               # input history; sample j of the stream is _x[j - self._x0]
         self._x0, self.n_in, self.n_out = -self.K, 0, 0
         return self
+
+    def __repr__(self): return f"StreamResampler({self.sr_in} Hz -> {self.sr_out} Hz: up {self.up}, down {self.down}, {len(self.h)} taps)"
 
     @property
     def delay_seconds(self) -> float:
