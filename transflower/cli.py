@@ -39,7 +39,7 @@ def demo(): "The whole pipeline on the built-in sample data."; return run_cli('t
 def select(): "Choose the checkpoint that dances best."; return run_cli('transflower.select:select_cli')
 def docs(): "Build the documentation site offline."; return run_cli('transflower.docs:docs_cli')
 
-# %% ../nbs/50_cli.ipynb #ac2a60d0
+# %% ../nbs/50_cli.ipynb #22678800
 BENCHMARKS = ['data', 'features', 'models', 'train', 'generate']
 
 def bench(argv=None):
@@ -49,7 +49,7 @@ def bench(argv=None):
     p.add_argument('--quick', action='store_true', help='smaller sizes, for a fast check')
     p.add_argument('--threads', type=int, default=None,
                    help='torch CPU threads (default: $TF_NUM_THREADS, $OMP_NUM_THREADS, else half the CPUs)')
-    p.add_argument('--precision', default=None, help='models/train/generate: fp32, bf16, auto or both (default: both where measured)')
+    p.add_argument('--precision', default=None, help='models, generate: fp32, bf16, auto or both (default: models both, generate fp32)')
     a = p.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         n = set_threads(a.threads)

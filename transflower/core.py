@@ -230,8 +230,8 @@ def bf16_supported(device=None, # a torch device or its name (None: the CPU)
     if dev.type != 'cpu': return False
     return bool(cpu_flags() & set(BF16_CPU_FLAGS)) or 'AMX' in str(torch.backends.cpu.get_cpu_capability()).upper()
 
-# %% ../nbs/00_core.ipynb #bc35dc0e
-AUTOCAST_MODULES = ('MultimodalEncoder', 'BasicTransformer')
+# %% ../nbs/00_core.ipynb #e65fa13e
+AUTOCAST_MODULES = ('MultimodalEncoder',)
 
 def autocast_region_modules(model, # the model (an `nn.Module`)
                             names=AUTOCAST_MODULES, # class names of the sub-modules to run in low precision
@@ -250,6 +250,15 @@ def _to_float(x, dtype):
     if isinstance(x, (list, tuple)): return type(x)(_to_float(v, dtype) for v in x)
     return x
 
+def _region_forward(fwd, device_type, dtype):
+    "`fwd` run under `torch.autocast(device_type, dtype)`, its float outputs cast back to fp32."
+    import torch
+    @functools.wraps(fwd)
+    def forward(*args, **kwargs):
+        with torch.autocast(device_type, dtype=dtype): out = fwd(*args, **kwargs)
+        return _to_float(out, torch.float32)
+    return forward
+
 @contextlib.contextmanager
 def autocast_regions(model, # the model whose transformer sub-modules run in `dtype`
                      dtype=None, # a torch low-precision dtype (None: `torch.bfloat16`)
@@ -264,18 +273,13 @@ def autocast_regions(model, # the model whose transformer sub-modules run in `dt
         yield []; return
     dtype = dtype or torch.bfloat16
     if device_type is None: device_type = next(model.parameters()).device.type
-    handles = []
-    for m in mods:
-        stack = []
-        def pre(mod, args, stack=stack):
-            ac = torch.autocast(device_type, dtype=dtype); ac.__enter__(); stack.append(ac)
-        def post(mod, args, out, stack=stack):
-            if stack: stack.pop().__exit__(None, None, None)      # always_call: also when the forward raised
-            return _to_float(out, torch.float32)
-        handles += [m.register_forward_pre_hook(pre), m.register_forward_hook(post, always_call=True)]
+    saved = [(m, m.__dict__.get('forward')) for m in mods]
+    for m in mods: m.forward = _region_forward(m.forward, device_type, dtype)   # an instance attribute, for the block
     try: yield mods
     finally:
-        for h in handles: h.remove()
+        for m, prev in reversed(saved):
+            if prev is None: m.__dict__.pop('forward', None)
+            else: m.forward = prev
 
 # %% ../nbs/00_core.ipynb #70172cd6
 def listify_arg(x, n:int=None, cast=None, name:str='argument'):

@@ -256,15 +256,15 @@ def precision_callbacks(precision='32', device=None, is_flow:bool=False) -> list
     if used == 'bf16': return [AutocastTransformers()]
     return [MixedPrecision(amp_mode=used)] if used != 'fp32' else []
 
-# %% ../nbs/20_learner.ipynb #d3622853
+# %% ../nbs/20_learner.ipynb #da688f17
 class AutocastTransformers(Callback):
-    "Mixed precision for the transformers only: `autocast_regions(model, dtype)` around each batch's forward pass and loss."
+    "Mixed precision for the encoders only: `autocast_regions(model, dtype)` around each batch's forward pass and loss."
     order = MixedPrecision.order
     def __init__(self, dtype=torch.bfloat16, # the low-precision dtype (bf16: no loss scaling needed)
                 ): self.dtype, self.ctx = dtype, None
     def _close(self):
         if self.ctx is not None: ctx, self.ctx = self.ctx, None; ctx.__exit__(None, None, None)
-    def before_fit(self): self._close()             # hooks a crashed fit may have left
+    def before_fit(self): self._close()             # regions a crashed fit may have left
     def before_batch(self):
         self._close()
         self.ctx = autocast_regions(self.learn.model, self.dtype)

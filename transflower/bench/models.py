@@ -16,7 +16,7 @@ from ..learner import resolve_precision
 __all__ = ['PRECISIONS', 'matmul_peak', 'count_flops', 'model_flops', 'train_step_times', 'generation_fps',
            'ReferenceTransflower', 'run']
 
-# %% ../../nbs/62_bench.models.ipynb #053b4161
+# %% ../../nbs/62_bench.models.ipynb #1fca4c8b
 def matmul_peak(dtype=torch.float32, # the dtype of the product
                 n:int=2048, # the matrices are n×n
                 seconds:float=1.0, # measure for about this long
@@ -46,11 +46,14 @@ def model_flops(model, # the model
     was = model.training
     def step():
         model.train(); loss, _ = model.loss(xs, ys); loss.backward()
-    def frame():
-        model.eval()
+    flags = [p.requires_grad for p in model.parameters()]
+    def frame():     # parameters without requires_grad: the counter's module tracker fails on inference-mode views of them
+        model.eval(); model.requires_grad_(False)
         with torch.inference_mode(): model.sample([x[:1] for x in xs])
     try: out = {'train': count_flops(step), 'frame': count_flops(frame)}
-    finally: model.zero_grad(set_to_none=True); model.train(was)
+    finally:
+        for p, f in zip(model.parameters(), flags): p.requires_grad_(f)
+        model.zero_grad(set_to_none=True); model.train(was)
     return out
 
 # %% ../../nbs/62_bench.models.ipynb #65ebc954
