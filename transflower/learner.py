@@ -211,7 +211,7 @@ class TrainProgress(Callback):
 
     def after_fit(self): self.learn.target_step = None
 
-# %% ../nbs/20_learner.ipynb #367885b9
+# %% ../nbs/20_learner.ipynb #2cb0b9fa
 class LRSchedule(Callback):
     "Set the learning rate before each training batch from `lr_schedule(**sched)` at iteration `learn.step`."
     order = -4
@@ -253,6 +253,9 @@ def precision_callbacks(precision='32', device=None, is_flow:bool=False) -> list
         print(f"precision {precision}: no CUDA device, training in fp32 (fp16 mixed precision is GPU-only)")
     if used == 'fp16' and is_flow:
         warnings.warn("fp16 with a flow: log-determinant sums can overflow; bf16 is the safer choice")
+    dev = torch.device(device) if device is not None else torch.device('cuda' if torch.cuda.is_available() else 'cpu')
+    if used == 'bf16' and not bf16_supported(dev) and rank_distrib() == 0:
+        print(f"precision {precision}: the {dev.type.upper()} has no native bf16 (emulated, slower than fp32; 'auto' picks fp32 here)")
     if used == 'bf16': return [AutocastTransformers()]
     return [MixedPrecision(amp_mode=used)] if used != 'fp32' else []
 

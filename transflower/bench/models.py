@@ -16,7 +16,7 @@ from ..learner import resolve_precision
 __all__ = ['PRECISIONS', 'matmul_peak', 'count_flops', 'model_flops', 'train_step_times', 'generation_fps',
            'ReferenceTransflower', 'run']
 
-# %% ../../nbs/62_bench.models.ipynb #1fca4c8b
+# %% ../../nbs/62_bench.models.ipynb #b21eea8c
 def matmul_peak(dtype=torch.float32, # the dtype of the product
                 n:int=2048, # the matrices are n×n
                 seconds:float=1.0, # measure for about this long
@@ -31,7 +31,8 @@ def matmul_peak(dtype=torch.float32, # the dtype of the product
     f = 2 * n ** 3 * k
     return {'wall': f / w, 'cpu': f / max(c, 1e-9)}
 
-def count_flops(fn) -> int:
+def count_flops(fn, # a function of no arguments (its work is counted)
+               ) -> int:
     "FLOPs of the matrix products, attention and convolutions in `fn()` (`torch.utils.flop_counter`)."
     from torch.utils.flop_counter import FlopCounterMode
     with FlopCounterMode(display=False) as fc: fn()
@@ -56,7 +57,7 @@ def model_flops(model, # the model
         model.zero_grad(set_to_none=True); model.train(was)
     return out
 
-# %% ../../nbs/62_bench.models.ipynb #65ebc954
+# %% ../../nbs/62_bench.models.ipynb #fbbae114
 def _batch(cfg, bs, seed=0):
     g = torch.Generator().manual_seed(seed)
     xs = [torch.randn(bs, L, d, generator=g) for L, d in zip(cfg.input_lengths, cfg.dins)]
@@ -111,7 +112,8 @@ class ReferenceTransflower(nn.Module):
     """The original's computation pattern for an A/B comparison under the same machine load: PyTorch
     `nn.TransformerEncoder` stacks, sequence-first, the learned N×N bias passed as `src_mask`, every output head
     applied at every position, the condition sliced afterwards; the flow head is shared with `model`."""
-    def __init__(self, model):
+    def __init__(self, model, # a `Transflower` whose sizes and flow head are used
+                ):
         super().__init__()
         enc = model.encoder
         def stack(bt):
