@@ -16,7 +16,7 @@ __all__ = ['FAMILIES', 'ENCODER_FAMILIES', 'TRANSFLOWER_FAMILIES', 'POS_CHOICES'
            'translate_original', 'read_original_hparams', 'Config', 'list_presets', 'yaml_error_line', 'check_value',
            'resolve_config', 'load_config', 'get_model', 'count_params']
 
-# %% ../nbs/15_config.ipynb #c7a2b45d
+# %% ../nbs/15_config.ipynb #cc968bb4
 FAMILIES = ('transflower', 'transformer', 'moglow', 'transglower', 'transformerflow', 'residualflower', 'residualflower2')
 ENCODER_FAMILIES = ('transformer', 'transflower', 'residualflower', 'transglower', 'transformerflow')
 TRANSFLOWER_FAMILIES = ('transflower', 'residualflower')
@@ -65,7 +65,7 @@ _OPTIONS = [
     _O('gradient_clip_val', 'float', 0.5, 'global gradient-norm clipping of the loss as computed here: flow models in nats per frame (the original clipped bits per frame: 0.5 bits = 0.3466 nats), MSE for transformer (0: off)', group='train'),
     _O('max_steps', 'int', None, 'stop after this many iterations (null: use max_epochs)', nullable=True, group='train'),
     _O('max_epochs', 'int', None, 'stop after this many epochs (null: use max_steps)', nullable=True, group='train'),
-    _O('precision', 'str', '32', "'32' (fp32) or 'bf16' (bfloat16 autocast, GPU)", choices=('32', 'bf16'), group='train'),
+    _O('precision', 'str', '32', "'32'/'fp32', 'bf16' (the multimodal encoder under bfloat16 autocast, the flow in fp32; GPU or CPU) or 'auto' (bf16 where the hardware has it, see core.bf16_supported)", choices=('32', 'fp32', 'bf16', 'auto'), group='train'),
     _O('seed', 'int', 69420, 'random seed (69420 in the paper)', group='train'),
     _O('checkpoint_every', 'int', 1000, 'save a checkpoint every N iterations (and at the end)', group='train'),
     _O('val_every', 'int', 1000, 'validate every N iterations (0: once per epoch)', group='train'),
@@ -232,7 +232,7 @@ def options_help(family:str) -> str:
             lines.append(f"  --{o.key} ({o.type}, default {o.default!r}){ch}: {o.help}")
     return '\n'.join(lines)
 
-# %% ../nbs/15_config.ipynb #7f388b78
+# %% ../nbs/15_config.ipynb #b4a6e2dd
 _LN2 = math.log(2)
 
 # The original's defaults (its base/train options, the multimodal dataset, and each model's own options).
@@ -490,7 +490,7 @@ def read_original_hparams(path,                # an original hyper-parameter fil
         for n in notes: print(f"note: {path.name}: {n}")
     return resolve_config(out, source=path.name)
 
-# %% ../nbs/15_config.ipynb #dfa80bfb
+# %% ../nbs/15_config.ipynb #18c120be
 class Config(dict):
     "A configuration: a dict with attribute access, `to_yaml()` and atomic `save(path)`."
     def __getattr__(self, k):
