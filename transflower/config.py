@@ -16,8 +16,8 @@ __all__ = ['FAMILIES', 'ENCODER_FAMILIES', 'TRANSFLOWER_FAMILIES', 'POS_CHOICES'
            'translate_original', 'read_original_hparams', 'Config', 'list_presets', 'yaml_error_line', 'check_value',
            'resolve_config', 'load_config', 'get_model', 'count_params']
 
-# %% ../nbs/15_config.ipynb #c7a2b45d
-FAMILIES = ('transflower', 'transformer', 'moglow', 'transglower', 'transformerflow', 'residualflower', 'residualflower2')
+# %% ../nbs/15_config.ipynb #c4ceabcd
+FAMILIES = ('transflower', 'transformer', 'moglow', 'transglower', 'transformerflow', 'residualflower')   # the main families (residualflower2 composes two)
 ENCODER_FAMILIES = ('transformer', 'transflower', 'residualflower', 'transglower', 'transformerflow')
 TRANSFLOWER_FAMILIES = ('transflower', 'residualflower')
 POS_CHOICES = ('none', 'learned_bias', 't5_rel')
@@ -37,7 +37,7 @@ class Option:
 _O = Option
 _OPTIONS = [
     # --- modalities and windows (every family) ---
-    _O('model', 'str', 'transflower', 'model family: ' + ', '.join(FAMILIES), None, group='model'),
+    _O('model', 'str', 'transflower', 'model family: ' + ', '.join(FAMILIES + ('residualflower2',)), None, group='model'),
     _O('input_modalities', 'strs', None, 'input feature names, in order (motion first)', nullable=True, group='data'),
     _O('output_modalities', 'strs', None, 'predicted feature names', nullable=True, group='data'),
     _O('dins', 'ints', None, 'input feature dims (embedding dim for discrete inputs); null: filled from the data', nullable=True, group='data'),
