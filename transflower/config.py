@@ -16,7 +16,7 @@ __all__ = ['FAMILIES', 'ENCODER_FAMILIES', 'TRANSFLOWER_FAMILIES', 'POS_CHOICES'
            'translate_original', 'read_original_hparams', 'Config', 'list_presets', 'yaml_error_line', 'check_value',
            'resolve_config', 'load_config', 'get_model', 'count_params']
 
-# %% ../nbs/15_config.ipynb #c4ceabcd
+# %% ../nbs/15_config.ipynb #7db26a33
 FAMILIES = ('transflower', 'transformer', 'moglow', 'transglower', 'transformerflow', 'residualflower')   # the main families (residualflower2 composes two)
 ENCODER_FAMILIES = ('transformer', 'transflower', 'residualflower', 'transglower', 'transformerflow')
 TRANSFLOWER_FAMILIES = ('transflower', 'residualflower')
@@ -65,7 +65,7 @@ _OPTIONS = [
     _O('gradient_clip_val', 'float', 0.5, 'global gradient-norm clipping of the loss as computed here: flow models in nats per frame (the original clipped bits per frame: 0.5 bits = 0.3466 nats), MSE for transformer (0: off)', group='train'),
     _O('max_steps', 'int', None, 'stop after this many iterations (null: use max_epochs)', nullable=True, group='train'),
     _O('max_epochs', 'int', None, 'stop after this many epochs (null: use max_steps)', nullable=True, group='train'),
-    _O('precision', 'str', '32', "'32' (fp32) or 'bf16' (bfloat16 autocast, GPU)", choices=('32', 'bf16'), group='train'),
+    _O('precision', 'str', '32', "'32'/'fp32', 'bf16' (the multimodal encoder under bfloat16 autocast, the flow in fp32; GPU or CPU) or 'auto' (bf16 where the hardware has it, see core.bf16_supported)", choices=('32', 'fp32', 'bf16', 'auto'), group='train'),
     _O('seed', 'int', 69420, 'random seed (69420 in the paper)', group='train'),
     _O('checkpoint_every', 'int', 1000, 'save a checkpoint every N iterations (and at the end)', group='train'),
     _O('val_every', 'int', 1000, 'validate every N iterations (0: once per epoch)', group='train'),
