@@ -16,8 +16,8 @@ __all__ = ['FAMILIES', 'ENCODER_FAMILIES', 'TRANSFLOWER_FAMILIES', 'POS_CHOICES'
            'translate_original', 'read_original_hparams', 'Config', 'list_presets', 'yaml_error_line', 'check_value',
            'resolve_config', 'load_config', 'get_model', 'count_params']
 
-# %% ../nbs/15_config.ipynb #cc968bb4
-FAMILIES = ('transflower', 'transformer', 'moglow', 'transglower', 'transformerflow', 'residualflower', 'residualflower2')
+# %% ../nbs/15_config.ipynb #7db26a33
+FAMILIES = ('transflower', 'transformer', 'moglow', 'transglower', 'transformerflow', 'residualflower')   # the main families (residualflower2 composes two)
 ENCODER_FAMILIES = ('transformer', 'transflower', 'residualflower', 'transglower', 'transformerflow')
 TRANSFLOWER_FAMILIES = ('transflower', 'residualflower')
 POS_CHOICES = ('none', 'learned_bias', 't5_rel')
@@ -37,7 +37,7 @@ class Option:
 _O = Option
 _OPTIONS = [
     # --- modalities and windows (every family) ---
-    _O('model', 'str', 'transflower', 'model family: ' + ', '.join(FAMILIES), None, group='model'),
+    _O('model', 'str', 'transflower', 'model family: ' + ', '.join(FAMILIES + ('residualflower2',)), None, group='model'),
     _O('input_modalities', 'strs', None, 'input feature names, in order (motion first)', nullable=True, group='data'),
     _O('output_modalities', 'strs', None, 'predicted feature names', nullable=True, group='data'),
     _O('dins', 'ints', None, 'input feature dims (embedding dim for discrete inputs); null: filled from the data', nullable=True, group='data'),
@@ -232,7 +232,7 @@ def options_help(family:str) -> str:
             lines.append(f"  --{o.key} ({o.type}, default {o.default!r}){ch}: {o.help}")
     return '\n'.join(lines)
 
-# %% ../nbs/15_config.ipynb #b4a6e2dd
+# %% ../nbs/15_config.ipynb #7f388b78
 _LN2 = math.log(2)
 
 # The original's defaults (its base/train options, the multimodal dataset, and each model's own options).
@@ -490,7 +490,7 @@ def read_original_hparams(path,                # an original hyper-parameter fil
         for n in notes: print(f"note: {path.name}: {n}")
     return resolve_config(out, source=path.name)
 
-# %% ../nbs/15_config.ipynb #18c120be
+# %% ../nbs/15_config.ipynb #dfa80bfb
 class Config(dict):
     "A configuration: a dict with attribute access, `to_yaml()` and atomic `save(path)`."
     def __getattr__(self, k):
