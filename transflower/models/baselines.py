@@ -12,7 +12,7 @@ from ..core import ConfigError
 from .transformer import MultimodalEncoder, io_spec, model_spec, n_params
 
 # %% auto #0
-__all__ = ['DEFAULTS', 'MODEL_CLASSES', 'MultimodalTransformer']
+__all__ = ['DEFAULTS', 'MODEL_CLASSES', 'MultimodalTransformer', 'ResidualFlower2']
 
 # %% ../../nbs/14_models.baselines.ipynb #1d1d1939
 DEFAULTS = {'transformer': dict(
@@ -67,3 +67,65 @@ class MultimodalTransformer(nn.Module):
         finally: self.train(was)
 
 MODEL_CLASSES = {'transformer': MultimodalTransformer}
+
+# %% ../../nbs/14_models.baselines.ipynb #6e691168
+from .flows import FlowModel
+from .transflower import Transflower, DEFAULTS as _TF_DEFAULTS
+
+# %% ../../nbs/14_models.baselines.ipynb #46eb73eb
+_SHARED = ('input_modalities', 'output_modalities', 'dins', 'douts', 'input_lengths', 'output_lengths',
+           'input_time_offsets', 'output_time_offsets', 'input_types', 'input_num_tokens', 'input_fix_length_types',
+           'output_fix_length_types', 'dropout')
+_MEAN_FAMILIES = {'transformer': MultimodalTransformer}
+_RESIDUAL_FAMILIES = {'transflower': Transflower}
+
+DEFAULTS['residualflower2'] = dict(
+    mean_model='transformer', residual_model='transflower', dropout=0.1,
+    **{f'mean_{k}': v for k, v in DEFAULTS['transformer'].items() if k != 'dropout'},
+    **{f'residual_{k}': v for k, v in _TF_DEFAULTS['transflower'].items() if k != 'dropout'})
+
+def _sub_config(cfg, prefix):
+    "The sub-model's config: the shared options, then its prefixed ones without the prefix."
+    out = {k: cfg[k] for k in _SHARED if k in cfg}
+    out.update({k[len(prefix):]: v for k, v in cfg.items() if k.startswith(prefix) and k[len(prefix):] not in out
+                and k not in ('mean_model', 'residual_model')})
+    return out
+
+class ResidualFlower2(FlowModel):
+    "A deterministic mean model plus a flow on the residual (`mean_model` + `residual_model`, options prefixed `mean_`/`residual_`)."
+    family = 'residualflower2'
+    def __init__(self, cfg): # the composite's config (shared options + prefixed sub-model options)
+        nn.Module.__init__(self)
+        cfg = {**DEFAULTS['residualflower2'], **{k: v for k, v in dict(cfg).items() if v is not None or k not in DEFAULTS['residualflower2']}}
+        mm, rm = str(cfg['mean_model']), str(cfg['residual_model'])
+        if mm not in _MEAN_FAMILIES: raise ConfigError(f"mean_model: {mm!r} is not supported ({', '.join(_MEAN_FAMILIES)})")
+        if rm not in _RESIDUAL_FAMILIES: raise ConfigError(f"residual_model: {rm!r} is not supported ({', '.join(_RESIDUAL_FAMILIES)})")
+        self.mean = _MEAN_FAMILIES[mm](_sub_config(cfg, 'mean_'))
+        self.residual = _RESIDUAL_FAMILIES[rm](_sub_config(cfg, 'residual_'))
+        self.cfg, self.spec, self.output_dims = self.residual.cfg, self.residual.spec, self.residual.output_dims
+        self.full_cfg = cfg
+
+    def nll(self, inputs, targets):
+        "Negative log-likelihood `(B,)` of the targets in nats: the residual flow's NLL of `target − mean`."
+        means = self.mean(*inputs)
+        return self.residual.nll(inputs, [t - m for t, m in zip(targets, means)])
+
+    def loss(self, inputs, targets):
+        "`100·MSE(mean, target)` + the residual's NLL per frame (nats); returns `(loss, parts)`."
+        means = self.mean(*inputs)
+        mse = 100 * sum(F.mse_loss(m, t) for m, t in zip(means, targets))
+        nll, parts = self.residual.loss(inputs, [t - m for t, m in zip(targets, means)])
+        return mse + nll, {**parts, 'mse': mse.detach()}
+
+    @torch.no_grad()
+    def sample(self, inputs, temperature:float=1.0, noise=None):
+        "The mean plus a sample of the residual `[(B, N, D_j)]` (latent scaled by `temperature`)."
+        res = self.residual.sample(inputs, temperature, noise=noise)
+        return [m + r for m, r in zip(self.mean(*inputs), res)]
+
+    def generation_lengths(self) -> dict: return self.residual.generation_lengths()
+    def reset_state(self): self.residual.reset_state()
+    def train(self, mode:bool=True):
+        nn.Module.train(self, mode); return self
+
+MODEL_CLASSES['residualflower2'] = ResidualFlower2

@@ -14,10 +14,10 @@ from .transformer import BasicTransformer
 # %% auto #0
 __all__ = ['COUPLING_NETS', 'eval_mode', 'check_flow', 'FlowLayer', 'FlowSequence', 'BatchNormFlow', 'ActNorm', 'InvConv1x1',
            'InvConv1x1LU', 'ChannelPermutation', 'mix_logistic_forward', 'mix_logistic_inverse', 'AffineCoupling',
-           'AdditiveCoupling', 'TransformerCouplingNet', 'RNNCouplingNet', 'FFCouplingNet', 'concat_elu',
-           'sinusoidal_positions', 'FlowppCouplingNet', 'coupling_net_factory', 'randomize_', 'GaussianPrior',
-           'StudentTPrior', 'make_prior', 'squeeze_time', 'unsqueeze_time', 'parse_scales', 'ConditionalFlow',
-           'FlowModel']
+           'AdditiveCoupling', 'TransformerCouplingNet', 'RNNCouplingNet', 'FFCouplingNet', 'TimeConcatCouplingNet',
+           'concat_elu', 'sinusoidal_positions', 'flowpp_positions', 'FlowppCouplingNet', 'coupling_net_factory',
+           'randomize_', 'GaussianPrior', 'StudentTPrior', 'make_prior', 'squeeze_time', 'unsqueeze_time',
+           'parse_scales', 'ConditionalFlow', 'FlowModel']
 
 # %% ../../nbs/11_models.flows.ipynb #a098f621
 @contextlib.contextmanager
@@ -308,7 +308,7 @@ class AdditiveCoupling(_CouplingBase):
         yc, yi = self.split(y)
         return self.join(yc - self.net(yi, cond), yi)
 
-# %% ../../nbs/11_models.flows.ipynb #fae065d4
+# %% ../../nbs/11_models.flows.ipynb #c70d81a0
 def _cat_cond(x, cond):
     if cond is None: return x
     return torch.cat([x, cond.to(x.dtype)], -1) if x.shape[-1] else cond
@@ -350,7 +350,29 @@ class FFCouplingNet(nn.Module):
         self.net = nn.Sequential(*layers, _zero_linear(dims[-1], d_out))
     def forward(self, x_id, cond=None): return self.net(_cat_cond(x_id, cond))
 
-# %% ../../nbs/11_models.flows.ipynb #2e082c03
+class TimeConcatCouplingNet(nn.Module):
+    """The original's coupling network with `cond_concat_dims: false`: `x_id` is projected to the condition's width
+    (`input_encoder`) and put *before* the condition's `K` vectors along time; a `BasicTransformer` runs over the
+    `N + K` tokens and its first `N` outputs are the coupling parameters."""
+    def __init__(self, d_id:int,          # channels of `x_id`
+                 d_cond:int,              # width of the condition vectors (and of the transformer's input)
+                 d_out:int,               # output channels (the coupling's parameters)
+                 dhid:int=512,            # transformer width
+                 nhead:int=8,             # attention heads
+                 nlayers:int=2,           # transformer layers
+                 dropout:float=0.1,       # dropout
+                 pos_emb:str='none',      # position information ('none', 'learned_bias', 't5_rel')
+                 max_len:int=None,        # N + K, for 'learned_bias'
+                 ff_dim:int=None):        # feed-forward width (default: dhid)
+        super().__init__()
+        if not d_cond: raise ConfigError("cond_concat_dims: false needs a condition")
+        self.input_encoder = nn.Linear(d_id, d_cond)
+        self.net = BasicTransformer(d_cond, d_out, dhid, nhead, nlayers, dropout=dropout, ff_dim=ff_dim, pos_emb=pos_emb, max_len=max_len)
+    def forward(self, x_id, cond):
+        N = x_id.shape[1]
+        return self.net(torch.cat([self.input_encoder(x_id), cond.to(x_id.dtype)], 1), n_out=N)
+
+# %% ../../nbs/11_models.flows.ipynb #0c632810
 def concat_elu(x):
     "ELU of `[x, -x]` along channels (Flow++)."
     return F.elu(torch.cat([x, -x], -1))
@@ -378,16 +400,28 @@ class _GatedConv(nn.Module):
         a, b = self.gate(self.drop(concat_elu(self.conv(concat_elu(x))))).chunk(2, -1)
         return x + a * torch.sigmoid(b)
 
+def flowpp_positions(n:int,        # number of positions
+                     d:int,        # number of channels
+                     dtype=None,   # tensor dtype (default: torch's)
+                     device=None): # tensor device
+    "The Flow++ attention's position encoding `(n, d)`: sines on the first `d//2` channels, cosines on the next, timescales geometric from 1 to 10⁴ (an odd `d` gets a zero last channel)."
+    nt = d // 2
+    pos = torch.arange(n, dtype=torch.float64, device=device)[:, None]
+    inv = torch.exp(-torch.arange(nt, dtype=torch.float64, device=device) * (math.log(10000.) / max(nt - 1, 1)))
+    enc = torch.cat([torch.sin(pos * inv), torch.cos(pos * inv)], 1)
+    return F.pad(enc, (0, d % 2)).to(dtype or torch.get_default_dtype())
+
 class _GatedAttn(nn.Module):
+    "Flow++'s gated self-attention (as the original): input + positions → WN linear (no bias) to keys, values, queries → attention → WN gate."
     def __init__(self, d, nhead, dropout):
         super().__init__()
         if d % nhead: raise ConfigError(f"Flow++ coupling net: width {d} not divisible by {nhead} heads")
         self.nhead, self.dropout = nhead, dropout
-        self.qkv, self.gate = weight_norm(nn.Linear(d, 3 * d)), weight_norm(nn.Linear(d, 2 * d))
+        self.in_proj, self.gate = weight_norm(nn.Linear(d, 3 * d, bias=False)), weight_norm(nn.Linear(d, 2 * d))
     def forward(self, x):
         B, N, d = x.shape
-        y = x + sinusoidal_positions(N, d, x.dtype, x.device)
-        q, k, v = self.qkv(y).reshape(B, N, 3, self.nhead, d // self.nhead).permute(2, 0, 3, 1, 4)
+        y = x + flowpp_positions(N, d, x.dtype, x.device)
+        k, v, q = self.in_proj(y).reshape(B, N, 3, self.nhead, d // self.nhead).permute(2, 0, 3, 1, 4)
         o = F.scaled_dot_product_attention(q, k, v, dropout_p=self.dropout if self.training else 0.0)
         a, b = self.gate(o.transpose(1, 2).reshape(B, N, d)).chunk(2, -1)
         return x + a * torch.sigmoid(b)
@@ -406,9 +440,10 @@ class FlowppCouplingNet(nn.Module):
         self.out = _TimeConv(dhid, d_out, kernel_size)
     def forward(self, x_id, cond=None): return self.out(self.blocks(self.inp(_cat_cond(x_id, cond))))
 
-# %% ../../nbs/11_models.flows.ipynb #77b3f50d
+# %% ../../nbs/11_models.flows.ipynb #1f9860a2
 COUPLING_NETS = {'transformer': TransformerCouplingNet, 'lstm': functools.partial(RNNCouplingNet, kind='LSTM'),
-                 'gru': functools.partial(RNNCouplingNet, kind='GRU'), 'ff': FFCouplingNet, 'flowpp': FlowppCouplingNet}
+                 'gru': functools.partial(RNNCouplingNet, kind='GRU'), 'ff': FFCouplingNet, 'flowpp': FlowppCouplingNet,
+                 'transformer_time': TimeConcatCouplingNet}
 
 def coupling_net_factory(name:str, **kwargs):
     "A factory `make_net(d_id, d_cond, d_out)` for the coupling network `name` (transformer|LSTM|GRU|FF|flowpp)."
@@ -425,12 +460,14 @@ def randomize_(m:nn.Module, std:float=0.3, seed:int=None):
         if p.is_floating_point(): p.add_(std * torch.randn(p.shape, generator=g, dtype=p.dtype).to(p.device))
     return m
 
-# %% ../../nbs/11_models.flows.ipynb #53744aae
+# %% ../../nbs/11_models.flows.ipynb #cd34ac6b
 class GaussianPrior(nn.Module):
     "Standard normal prior over every latent value."
     def log_prob(self, z): return (-0.5 * z.pow(2) - 0.5 * math.log(2 * math.pi)).flatten(1).sum(-1)
-    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None):
-        return torch.randn(shape, dtype=dtype, device=device, generator=generator) * temperature
+    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None, noise=None):
+        "A draw of `shape` scaled by `temperature`; `noise(shape, dtype, device)` replaces `torch.randn` when given."
+        g = noise(shape, dtype, device) if noise is not None else torch.randn(shape, dtype=dtype, device=device, generator=generator)
+        return g * temperature
 
 class StudentTPrior(nn.Module):
     "Multivariate Student-t prior (identity scale) over each frame's `D`-vector, `df` degrees of freedom."
@@ -442,8 +479,9 @@ class StudentTPrior(nn.Module):
         D, nu = z.shape[-1], self.df.to(z.dtype)
         c = torch.lgamma((nu + D) / 2) - torch.lgamma(nu / 2) - D / 2 * torch.log(nu * math.pi)
         return (c - (nu + D) / 2 * torch.log1p(z.pow(2).sum(-1) / nu)).flatten(1).sum(-1)
-    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None):
-        g = torch.randn(shape, dtype=dtype, device=device, generator=generator)
+    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None, noise=None):
+        "A draw of `shape` scaled by `temperature`; `noise(shape, dtype, device)` gives the Gaussian part when given."
+        g = noise(shape, dtype, device) if noise is not None else torch.randn(shape, dtype=dtype, device=device, generator=generator)
         nu = self.df.to(g.dtype)
         chi2 = torch.distributions.Gamma(nu / 2, torch.tensor(0.5, dtype=g.dtype, device=g.device)).sample(shape[:-1])
         return g / torch.sqrt(chi2 / nu).unsqueeze(-1) * temperature
@@ -455,17 +493,17 @@ def make_prior(name:str='normal', param:float=50.0):
     if key in ('studentt', 'student_t', 't'): return StudentTPrior(param)
     raise ConfigError(f"flow_dist: unknown prior {name!r} (normal|studentT)")
 
-# %% ../../nbs/11_models.flows.ipynb #1c36d2e0
+# %% ../../nbs/11_models.flows.ipynb #110f0b36
 def squeeze_time(x):
-    "`(B, N, D) -> (B, N/2, 2D)`: stack frames `2t` and `2t+1` along channels."
+    "`(B, N, D) -> (B, N/2, 2D)`: frame pairs interleaved into channels as the original: channel `2c+p` is channel `c` of frame `2t+p`."
     if x is None: return None
     B, N, D = x.shape
-    return x.reshape(B, N // 2, 2 * D)
+    return x.reshape(B, N // 2, 2, D).transpose(2, 3).reshape(B, N // 2, 2 * D)
 
 def unsqueeze_time(x):
     "Inverse of `squeeze_time`."
-    B, N, D = x.shape
-    return x.reshape(B, 2 * N, D // 2)
+    B, N, D2 = x.shape
+    return x.reshape(B, N, D2 // 2, 2).transpose(2, 3).reshape(B, 2 * N, D2 // 2)
 
 def parse_scales(scales):
     "The `scales` option as a list of `[channelwise, checkerboard]` pairs (accepts the original's string form)."
@@ -476,7 +514,7 @@ def parse_scales(scales):
     if any(b for _, b in s): raise ConfigError(f"scales: checkerboard steps are not supported on sequences, got {scales!r}")
     return s
 
-# %% ../../nbs/11_models.flows.ipynb #79735fd5
+# %% ../../nbs/11_models.flows.ipynb #58911a7e
 def _make_norm(norm, dim, bn_momentum, actnorm_scale):
     if norm is None or str(norm).lower() in ('none', ''): return None
     if norm == 'batchnorm': return BatchNormFlow(dim, momentum=bn_momentum)
@@ -499,6 +537,9 @@ class ConditionalFlow(nn.Module):
         super().__init__()
         self.dim, self.cond_dim, self.scales = dim, cond_dim, parse_scales(scales)
         self.seq_len = seq_len
+        self.cond_along_time = str(net).lower() == 'transformer_time'    # the condition is a sequence of its own length
+        if self.cond_along_time and len(self.scales) > 1: raise ConfigError("scales: a condition concatenated along time (cond_concat_dims: false) needs a single scale")
+        if self.cond_along_time and seq_len is None: raise ConfigError("seq_len: needed with a condition concatenated along time")
         if coupling not in ('affine', 'additive'): raise ConfigError(f"flow_coupling: unknown coupling {coupling!r} (affine|additive)")
         levels = []
         for i, (K, _) in enumerate(self.scales):
@@ -520,6 +561,10 @@ class ConditionalFlow(nn.Module):
             raise ValueError(f"flow input must be (B, N, {self.dim}), got {tuple(x.shape)}")
         f = 2 ** (len(self.levels) - 1)
         if x.shape[1] % f: raise ValueError(f"sequence length {x.shape[1]} not divisible by {f} (scales {self.scales})")
+        if self.cond_along_time:
+            if cond is None or cond.dim() != 3 or cond.shape[0] != x.shape[0] or cond.shape[-1] != self.cond_dim:
+                raise ValueError(f"condition must be (B, K, {self.cond_dim}) with B = {x.shape[0]}, got {None if cond is None else tuple(cond.shape)}")
+            return
         if self.cond_dim and (cond is None or cond.shape[:2] != x.shape[:2] or cond.shape[-1] != self.cond_dim):
             raise ValueError(f"condition must be (B, N, {self.cond_dim}) = {(*x.shape[:2], self.cond_dim)}, got {None if cond is None else tuple(cond.shape)}")
 
@@ -553,13 +598,14 @@ class ConditionalFlow(nn.Module):
         z, ld = self(x, cond)
         return self.prior.log_prob(z) + ld
 
-    def sample(self, cond=None, temperature:float=1.0, n:int=None, z=None, generator=None):
-        "Draw `x ~ p(x | cond)` with the latent scaled by `temperature`; `n` frames when there is no condition."
+    def sample(self, cond=None, temperature:float=1.0, n:int=None, z=None, generator=None, noise=None):
+        "Draw `x ~ p(x | cond)` with the latent scaled by `temperature`; `n` frames when there is no condition; `noise`: see the priors."
         if z is None:
             if cond is None and n is None: raise ValueError("sample: give a condition or the number of frames n")
             B, N = (cond.shape[0], cond.shape[1]) if cond is not None else (1, n)
+            if self.cond_along_time: N = n or self.seq_len
             ref = cond if cond is not None else next(self.parameters())
-            z = self.prior.sample((B, N, self.dim), temperature, dtype=ref.dtype, device=ref.device, generator=generator)
+            z = self.prior.sample((B, N, self.dim), temperature, dtype=ref.dtype, device=ref.device, generator=generator, noise=noise)
         return self.inverse(z, cond)
 
     def recurrent_nets(self):
@@ -583,7 +629,7 @@ class ConditionalFlow(nn.Module):
         finally:
             for m, f, st in saved: m.stateful, m.state = f, st
 
-# %% ../../nbs/11_models.flows.ipynb #8f28a093
+# %% ../../nbs/11_models.flows.ipynb #00ddc7b6
 class FlowModel(nn.Module):
     "Base class of conditional flow models: subclasses set `self.flow` and define `condition(inputs)`."
     output_dims: list = []
@@ -615,9 +661,9 @@ class FlowModel(nn.Module):
         return loss, {'nll': loss.detach(), 'bits_per_frame': loss.detach() / math.log(2)}
 
     @torch.no_grad()
-    def sample(self, inputs, temperature:float=1.0):
-        "Sample the outputs `[(B, L_out, D_out)]` given the inputs (latent scaled by `temperature`)."
-        return self.split_output(self.flow.sample(self.condition(inputs), temperature))
+    def sample(self, inputs, temperature:float=1.0, noise=None):
+        "Sample the outputs `[(B, L_out, D_out)]` given the inputs (latent scaled by `temperature`; `noise`: see the priors)."
+        return self.split_output(self.flow.sample(self.condition(inputs), temperature, noise=noise))
 
     @property
     def dtype(self): return next(self.parameters()).dtype

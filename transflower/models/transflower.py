@@ -16,7 +16,7 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['DEFAULTS', 'MODEL_CLASSES', 'OPTION_HELP', 'Transflower', 'ResidualFlower']
 
-# %% ../../nbs/12_models.transflower.ipynb #60f8750e
+# %% ../../nbs/12_models.transflower.ipynb #9bfe4a1f
 _TF_DEFAULTS = dict(
     dhid=512, nlayers=6, nhead=8, nlayers_inputs=2, dropout=0.1, ff_dim=None,
     input_pos_emb='t5_rel', output_pos_emb='t5_rel', rel_pos_buckets=32, rel_pos_max_distance=128,
@@ -38,9 +38,8 @@ class Transflower(FlowModel):
         N, D, dhid = s.output_lengths[0], sum(s.douts), cfg['dhid']
         K = cfg['conditioning_seq_lens']
         K = N if K is None else int(K[0] if isinstance(K, (list, tuple)) else K)
-        if not cfg['cond_concat_dims']:
-            raise ConfigError("cond_concat_dims: only true is supported (the condition is concatenated per frame)")
-        if K != N:
+        self.cond_concat_dims = bool(cfg['cond_concat_dims'])
+        if self.cond_concat_dims and K != N:
             raise ConfigError(f"conditioning_seq_lens: with cond_concat_dims the condition has one vector per output "
                               f"frame, so it must equal output_lengths ({N}), got {K}")
         self.n_frames, self.n_cond, self.output_dims = N, K, list(s.douts)
@@ -61,9 +60,11 @@ class Transflower(FlowModel):
             else: self.mean_encoder = enc(dout=D)       # a separate deterministic multimodal transformer
         self.flow = ConditionalFlow(
             D, cond_dim=dhid, scales=cfg['scales'], norm=cfg['glow_norm_layer'], permutation='lu',
-            coupling=cfg['flow_coupling'], coupling_style='transflower', net='transformer',
+            coupling=cfg['flow_coupling'], coupling_style='transflower',
+            net='transformer' if self.cond_concat_dims else 'transformer_time',
             net_kwargs=dict(dhid=cfg['dhid_flow'], nhead=cfg['num_heads_flow'], nlayers=cfg['num_glow_coupling_blocks'],
-                            dropout=cfg['dropout'], pos_emb=cfg['coupling_pos_emb'], ff_dim=None),
+                            dropout=cfg['dropout'], pos_emb=cfg['coupling_pos_emb'], ff_dim=None,
+                            **({} if self.cond_concat_dims else {'max_len': N + K})),
             n_mix=cfg['num_mixture_components'], prior=cfg['flow_dist'], prior_param=cfg['flow_dist_param'],
             bn_momentum=cfg['glow_bn_momentum'], seq_len=N)
 
@@ -105,11 +106,11 @@ class Transflower(FlowModel):
         parts.update(mse=mse.detach(), w=w)
         return loss, parts
 
-    def sample(self, inputs, temperature:float=1.0):
-        "Sample the output frames `[(B, N, D_j)]` given the inputs (latent scaled by `temperature`)."
+    def sample(self, inputs, temperature:float=1.0, noise=None):
+        "Sample the output frames `[(B, N, D_j)]` given the inputs (latent scaled by `temperature`; `noise(shape, dtype, device)` replaces `torch.randn`)."
         with torch.inference_mode():
             cond, mean = self.encode(inputs)
-            x = self.flow.sample(cond, temperature)
+            x = self.flow.sample(cond, temperature, noise=noise)
             if mean is not None: x = x + mean
             x = x + self.anchor(inputs)
         return self.split_output(x)
@@ -119,7 +120,7 @@ class Transflower(FlowModel):
         return self.sample(inputs)
 
 class ResidualFlower(Transflower):
-    """`original.md` §3.7: a deterministic multimodal transformer (its own encoder, linear head on the first N
+    """As the original code's `residualflower`: a deterministic multimodal transformer (its own encoder, linear head on the first N
     outputs, as the AI-Choreographer baseline) predicts the mean, and a Transflower flow models the residual.
     With `share_encoder: true` it is Transflower with `residual: true` (one encoder, a linear mean head)."""
     family = 'residualflower'
