@@ -39,11 +39,7 @@ def demo(): "The whole pipeline on the built-in sample data."; return run_cli('t
 def select(): "Choose the checkpoint that dances best."; return run_cli('transflower.select:select_cli')
 def docs(): "Build the documentation site offline."; return run_cli('transflower.docs:docs_cli')
 
-# %% ../nbs/50_cli.ipynb #585bb562
-def _generate_target(argv) -> str:
-    "The command `transflower_generate` runs: the streaming demo with `--stream`, else offline generation."
-    return 'transflower.stream:stream_cli' if '--stream' in argv else 'transflower.generate:generate_cli'
-
+# %% ../nbs/50_cli.ipynb #99a12585
 def export(): "Export one generation step to ONNX or TorchScript."; return run_cli('transflower.export:export_cli')
 
 # %% ../nbs/50_cli.ipynb #1203d54c
