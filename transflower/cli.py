@@ -8,7 +8,8 @@ import sys, importlib, inspect, argparse
 from .core import TransflowerError, set_threads
 
 # %% auto #0
-__all__ = ['BENCHMARKS', 'run_cli', 'features', 'train', 'generate', 'evaluate', 'demo', 'select', 'docs', 'bench', 'import_']
+__all__ = ['BENCHMARKS', 'run_cli', 'features', 'train', 'generate', 'evaluate', 'demo', 'select', 'docs', 'export', 'bench',
+           'import_']
 
 # %% ../nbs/50_cli.ipynb #2bae66ba
 def run_cli(target:str, argv=None):
@@ -30,16 +31,23 @@ def run_cli(target:str, argv=None):
     except KeyboardInterrupt:
         sys.exit("interrupted")
 
-# %% ../nbs/50_cli.ipynb #6f6b6039
+# %% ../nbs/50_cli.ipynb #6edf2ef7
 def features(): "Extract features for paired X.wav + X.bvh files."; return run_cli('transflower.features.extract:features_cli')
 def train(): "Train a model from a preset or YAML config."; return run_cli('transflower.train:train_cli')
-def generate(): "Generate dances for a song with a trained experiment."; return run_cli('transflower.generate:generate_cli')
+def generate(): "Generate dances for a song with a trained experiment (`--stream`: stream it, see below)."; return run_cli(_generate_target(sys.argv[1:]))
 def evaluate(): "Evaluate an experiment and write a metrics report."; return run_cli('transflower.evaluate:eval_cli')
 def demo(): "The whole pipeline on the built-in sample data."; return run_cli('transflower.demo:demo_cli')
 def select(): "Choose the checkpoint that dances best."; return run_cli('transflower.select:select_cli')
 def docs(): "Build the documentation site offline."; return run_cli('transflower.docs:docs_cli')
 
-# %% ../nbs/50_cli.ipynb #22678800
+# %% ../nbs/50_cli.ipynb #585bb562
+def _generate_target(argv) -> str:
+    "The command `transflower_generate` runs: the streaming demo with `--stream`, else offline generation."
+    return 'transflower.stream:stream_cli' if '--stream' in argv else 'transflower.generate:generate_cli'
+
+def export(): "Export one generation step to ONNX or TorchScript."; return run_cli('transflower.export:export_cli')
+
+# %% ../nbs/50_cli.ipynb #1203d54c
 BENCHMARKS = ['data', 'features', 'models', 'train', 'generate']
 
 def bench(argv=None):

@@ -17,7 +17,7 @@ from .core import (DataError, ConfigError, TransflowerError, listify_arg, progre
 # %% auto #0
 __all__ = ['GenerationPlan', 'inference_precision', 'check_temperature', 'generate', 'CorrelatedNoise', 'correlated_noise',
            'seed_from_bvh', 'seed_from_dataset', 'find_pipelines', 'load_dancer', 'dance_for_song', 'generate_cli',
-           'generate_sequence', 'generate_sequence_cli']
+           'generate_sequence', 'generate_sequence_cli', 'learner_pipelines', 'Dance']
 
 # %% ../nbs/31_generate.ipynb #4b6ab2ed
 @dataclass
@@ -302,7 +302,42 @@ def load_dancer(exp_dir, checkpoint:str=None, device=None):
     mods = list(dict.fromkeys(listify_arg(cfg['input_modalities']) + listify_arg(cfg['output_modalities'])))
     return model, cfg, find_pipelines(exp, mods)
 
-# %% ../nbs/31_generate.ipynb #0934047c
+# %% ../nbs/31_generate.ipynb #59566215
+def _generate_for_song(exp_or_model, song, seed_bvh=None, seed_motion=None, temperature:float=1.0, num_samples:int=1,
+                       seed:int=0, include_seed:bool=True, n_frames:int=None, frames_per_step:int=1, pipelines:dict=None,
+                       checkpoint=None, device=None, show_progress:bool=True, precision:str=None, threads:int=None) -> dict:
+    "The dances of `dance_for_song` (same arguments), generated but not written: the arguments of `_write_dance`."
+    model, cfg, pipes, exp_name = _resolve_model(exp_or_model, pipelines, checkpoint, device)
+    plan = GenerationPlan.from_model(model)
+    song = Path(song)
+    if not song.is_file(): raise DataError("song not found", song)
+    if len(plan.cond) != 1: raise ConfigError(f"dance_for_song needs a model with one conditioning input (the audio), got {len(plan.cond)}")
+    if plan.single: raise ConfigError("dance_for_song does not supply sequence-level inputs: call generate() with them")
+    if len(plan.ar) != 1: raise ConfigError(f"dance_for_song handles one motion output, the model has {len(plan.ar)}: call generate()")
+    amod = plan.input_modalities[plan.cond[0]]
+    mmod = plan.input_modalities[plan.ar[0][0]]
+    for m in (amod, mmod):
+        if m not in pipes: raise DataError(f"no saved feature pipeline for {m!r} (looked for {m}.*_pipeline.json)", exp_name)
+    apipe, mpipe = pipes[amod], pipes[mmod]
+    fps = float(mpipe.fps)
+    S0 = plan.seed_frames
+    audio = apipe.transform(song)
+    if len(audio) < S0 + 1:
+        raise DataError(f"the song is too short: {len(audio) / fps:.2f} s; this model needs more than its "
+                        f"{S0 / fps:.2f} s seed ({(S0 + 1) / fps:.2f} s)", song)
+    if seed_bvh is not None:
+        seed_motion, seed_src = seed_from_bvh(seed_bvh, mpipe, S0), Path(seed_bvh).name
+    else: seed_src = 'given features' if seed_motion is not None else 'neutral (mean) pose'
+    t0 = time.time()
+    gen = generate(model, {amod: audio}, seed_motion=seed_motion, n_frames=n_frames, temperature=temperature,
+                   num_samples=num_samples, include_seed=include_seed, seed=seed, frames_per_step=frames_per_step,
+                   show_progress=show_progress, plan=plan, precision=precision, threads=threads)
+    secs = time.time() - t0
+    return dict(gen=gen, song=song, mpipe=mpipe, mmod=mmod, include_seed=include_seed, S0=S0, fps=fps, model=model,
+                exp_name=exp_name, audio=audio, seed_src=seed_src, temperature=temperature, num_samples=num_samples,
+                seed=seed, frames_per_step=frames_per_step, secs=secs)
+
+# %% ../nbs/31_generate.ipynb #854c29d4
 def _resolve_model(exp_or_model, pipelines=None, checkpoint=None, device=None):
     if isinstance(exp_or_model, (str, Path)):
         if device is not None: check_device(device, 'device')
@@ -334,34 +369,9 @@ def dance_for_song(exp_or_model,           # experiment folder, `(model, cfg, pi
                    threads:int=None,       # torch CPU threads during generation (None: `core.default_threads()`)
                   ) -> dict:
     "Generate `num_samples` dances for `song` and write features (`.npy`), `.bvh` and `.mp4` files into `out_dir`."
-    model, cfg, pipes, exp_name = _resolve_model(exp_or_model, pipelines, checkpoint, device)
-    plan = GenerationPlan.from_model(model)
-    song = Path(song)
-    if not song.is_file(): raise DataError("song not found", song)
-    if len(plan.cond) != 1: raise ConfigError(f"dance_for_song needs a model with one conditioning input (the audio), got {len(plan.cond)}")
-    if plan.single: raise ConfigError("dance_for_song does not supply sequence-level inputs: call generate() with them")
-    if len(plan.ar) != 1: raise ConfigError(f"dance_for_song handles one motion output, the model has {len(plan.ar)}: call generate()")
-    amod = plan.input_modalities[plan.cond[0]]
-    mmod = plan.input_modalities[plan.ar[0][0]]
-    for m in (amod, mmod):
-        if m not in pipes: raise DataError(f"no saved feature pipeline for {m!r} (looked for {m}.*_pipeline.json)", exp_name)
-    apipe, mpipe = pipes[amod], pipes[mmod]
-    fps = float(mpipe.fps)
-    S0 = plan.seed_frames
-    audio = apipe.transform(song)
-    if len(audio) < S0 + 1:
-        raise DataError(f"the song is too short: {len(audio) / fps:.2f} s; this model needs more than its "
-                        f"{S0 / fps:.2f} s seed ({(S0 + 1) / fps:.2f} s)", song)
-    if seed_bvh is not None:
-        seed_motion, seed_src = seed_from_bvh(seed_bvh, mpipe, S0), Path(seed_bvh).name
-    else: seed_src = 'given features' if seed_motion is not None else 'neutral (mean) pose'
-    t0 = time.time()
-    gen = generate(model, {amod: audio}, seed_motion=seed_motion, n_frames=n_frames, temperature=temperature,
-                   num_samples=num_samples, include_seed=include_seed, seed=seed, frames_per_step=frames_per_step,
-                   show_progress=show_progress, plan=plan, precision=precision, threads=threads)
-    secs = time.time() - t0
-    try: return _write_dance(gen, out_dir, song, mpipe, mmod, bvh, video, include_seed, S0, fps, video_size, show_progress,
-                             model, exp_name, audio, seed_src, temperature, num_samples, seed, frames_per_step, secs)
+    d = _generate_for_song(exp_or_model, song, seed_bvh, seed_motion, temperature, num_samples, seed, include_seed, n_frames,
+                           frames_per_step, pipelines, checkpoint, device, show_progress, precision, threads)
+    try: return _write_dance(out_dir=out_dir, bvh=bvh, video=video, video_size=video_size, show_progress=show_progress, **d)
     except OSError as e:
         if is_write_error(e): raise write_error(e, out_dir) from None
         raise
@@ -394,7 +404,7 @@ def _write_dance(gen, out_dir, song, mpipe, mmod, bvh, video, include_seed, S0, 
     files['json'] = save_json(out_dir/f"{song.stem}.generation.json", info)
     return files
 
-# %% ../nbs/31_generate.ipynb #726b2699
+# %% ../nbs/31_generate.ipynb #7e240798
 def _end_bar_line():
     "End the line a console progress bar leaves open (nothing to do in a notebook)."
     from fastprogress.fastprogress import IN_NOTEBOOK
@@ -472,7 +482,7 @@ def _cli(func, args) -> tuple:
             else: print(e.code); code = 1
     return code, out.getvalue()
 
-# %% ../nbs/31_generate.ipynb #ca4b6da0
+# %% ../nbs/31_generate.ipynb #cacb2810
 def _sequence_features(data_dir, seq_id, modalities):
     d = Path(data_dir)
     if not d.is_dir(): raise DataError("data folder not found", d)
@@ -571,10 +581,10 @@ def _write_sequence(gen, out_dir, seq_id, mmod, mpipe, data_dir, bvh, info):
     save_json(out_dir/f"{seq_id}.generation.json", info)
     return files
 
-# %% ../nbs/31_generate.ipynb #197a2408
+# %% ../nbs/31_generate.ipynb #65341582
 from fastcore.script import store_true
 
-# %% ../nbs/31_generate.ipynb #a4be3be5
+# %% ../nbs/31_generate.ipynb #a09850e8
 @call_parse
 def generate_sequence_cli(experiment:str,          # experiment folder (e.g. written by transflower_import)
                           seq_id:str=None,         # the sequence of DATA_DIR to generate for (required)
@@ -599,3 +609,126 @@ def generate_sequence_cli(experiment:str,          # experiment folder (e.g. wri
                                 checkpoint=checkpoint, device=device, show_progress=False)
     except TransflowerError as e: sys.exit(f"error: {e}")
     print(f"{seq_id}: {gen.shape[1]} frames x {gen.shape[0]} sample(s) written to {out}")
+
+# %% ../nbs/31_generate.ipynb #bd31f0bb
+import tempfile
+from fastcore.basics import patch
+from .learner import TransflowerLearner, unwrap_model
+
+# %% ../nbs/31_generate.ipynb #909e9230
+def learner_pipelines(learn:TransflowerLearner, # the learner
+                     ) -> dict:
+    "The fitted feature pipelines of the learner's modalities: `learn.pipelines`, else found in (and kept from) `learn.dls.path`."
+    pipes = getattr(learn, 'pipelines', None)
+    if pipes: return pipes
+    cfg = learn.config
+    mods = list(dict.fromkeys(listify_arg(cfg['input_modalities']) + listify_arg(cfg['output_modalities'])))
+    folder = getattr(learn.dls, 'path', None)
+    pipes = find_pipelines(folder, mods) if folder is not None and Path(folder).is_dir() else {}
+    if not pipes: raise DataError("no fitted feature pipelines (*.motion_pipeline.json, *.audio_pipeline.json) for the learner's data", folder)
+    learn.pipelines = pipes
+    return pipes
+
+class Dance:
+    "A generated dance (`learn.dance`): `features` `(num_samples, T, D)`, `motions`, `.show()`, `.save(folder)`."
+    def __init__(self, d:dict): # what `_generate_for_song` returned
+        self._d, self._motions = d, None
+    @property
+    def features(self) -> np.ndarray: return self._d['gen']
+    @property
+    def fps(self) -> float: return self._d['fps']
+    @property
+    def song(self) -> Path: return self._d['song']
+    @property
+    def motions(self) -> list:
+        "The dances as `Motion`s on the training skeleton (the motion pipeline's inverse)."
+        if self._motions is None: self._motions = self._d['mpipe'].inverse_transform(list(self.features))
+        return self._motions
+    def __len__(self): return int(self.features.shape[1])
+    def __repr__(self):
+        d, (n, T, _) = self._d, self.features.shape
+        seed = f"{d['S0'] / self.fps:g} s seed ({d['seed_src']}) included" if d['include_seed'] else 'seed not included'
+        return (f"Dance('{self.song.name}': {n} sample{'s' if n > 1 else ''} x {T} frames ({T / self.fps:.2f} s at {self.fps:g} fps, "
+                f"{seed}), temperature {d['temperature']:g}, seed {d['seed']}, {d['exp_name']})")
+    def show(self,
+             sample:int=0,      # which sample
+             size:int=240,      # video width and height (pixels)
+             audio:bool=True,   # with the song
+            ):
+        "Play the dance: an MP4 embedded in the page (works in Jupyter, Colab and static docs)."
+        from IPython.display import HTML
+        import base64
+        from transflower import render
+        with tempfile.TemporaryDirectory() as t:
+            p = render.render_motion(self.motions[sample], Path(t)/'dance.mp4', audio=self.song if audio else None,
+                                     audio_offset=0. if self._d['include_seed'] else self._d['S0'] / self.fps, size=size,
+                                     title=f"{self.song.stem} #{sample}", show_progress=False)
+            b64 = base64.b64encode(Path(p).read_bytes()).decode()
+        return HTML(f'<video controls width="{size}" height="{size}" src="data:video/mp4;base64,{b64}"></video>')
+    def save(self,
+             folder,              # output folder (created if needed)
+             bvh:bool=True,       # write `.bvh` files
+             video:bool=False,    # write `.mp4` files (stick figure + music)
+             video_size:int=480,  # video width and height (pixels)
+            ) -> dict:
+        "Write the dance's files into `folder` (as `dance_for_song`): `{'npy': [...], 'bvh': [...], 'mp4': [...], 'json': path}`."
+        try: return _write_dance(out_dir=folder, bvh=bvh, video=video, video_size=video_size, show_progress=False, **self._d)
+        except OSError as e:
+            if is_write_error(e): raise write_error(e, folder) from None
+            raise
+
+@patch
+def dance(self:TransflowerLearner,
+          song,                   # audio file (wav, flac, mp3, ...)
+          seed_bvh=None,          # BVH file whose first frames seed the dance (default: the neutral pose)
+          seed_motion=None,       # or: scaled seed features `(T, D)`
+          temperature:float=1.0,  # scale of the flow's latent noise
+          num_samples:int=1,      # dances generated together
+          seed:int=0,             # random seed
+          seconds:float=None,     # generate at most this many seconds after the seed (default: the whole song)
+          include_seed:bool=True, # the dance starts with the seed (frame 0 = song start)
+          frames_per_step:int=1,  # predicted frames kept per step
+          show_progress:bool=False, # progress bar
+         ) -> Dance:
+    "Dance to `song` with this learner's model and its data's feature pipelines; returns a `Dance`."
+    pipes = learner_pipelines(self)
+    model = unwrap_model(self)
+    n = None
+    if seconds is not None:
+        if not (math.isfinite(seconds) and seconds > 0): raise ConfigError(f"seconds: must be a positive number, got {seconds}")
+        n = max(1, int(round(float(seconds) * next((float(p.fps) for p in pipes.values() if hasattr(p, 'fps')), 20.))))
+    d = _generate_for_song((model, self.config, pipes), song, seed_bvh, seed_motion, check_temperature(temperature),
+                           num_samples, seed, include_seed, n, frames_per_step, show_progress=show_progress)
+    d['exp_name'] = f"{type(model).__name__} at iteration {int(getattr(self, 'step', 0))}"
+    return Dance(d)
+
+@patch
+def show_results(self:TransflowerLearner,
+                 ds_idx:int=1,           # 1: validation set, 0: training set
+                 seq:str=None,           # sequence id (default: the first one)
+                 seconds:float=3.,       # length of the continuation after the seed
+                 temperature:float=1.0,  # scale of the flow's latent noise
+                 seed:int=0,             # random seed
+                 n_poses:int=8,          # poses per strip
+                 show:bool=True,         # draw (False: return the true and sampled features)
+                ):
+    "The true motion of a sequence and a sampled continuation from its first frames (its own music), as pose strips."
+    ds, model, pipes = self.dls[ds_idx].dataset, unwrap_model(self), learner_pipelines(self)
+    plan = GenerationPlan.from_model(model)
+    if len(plan.ar) != 1: raise ConfigError(f"show_results handles one motion output, the model has {len(plan.ar)}")
+    mmod, S0 = plan.input_modalities[plan.ar[0][0]], plan.seed_frames
+    seq = seq or ds.seq_ids[0]
+    arrays = ds.sequence(seq)
+    fps = float(getattr(pipes.get(mmod), 'fps', 20.))
+    motion = np.asarray(arrays[mmod], dtype=np.float32)
+    n = max(1, min(int(round(seconds * fps)), len(motion) - S0))
+    cond = {m: np.asarray(arrays[m]) for m in plan.input_modalities if m != mmod}
+    gen = generate(model, cond, seed_motion=motion[:S0], n_frames=n, temperature=temperature, seed=seed,
+                   include_seed=True, show_progress=False, plan=plan)[0]
+    truth = motion[:len(gen)]
+    if not show: return truth, gen
+    from transflower.render import pose_strip, motion_positions
+    mt, mg = pipes[mmod].inverse_transform([truth, gen])
+    pose_strip(*motion_positions(mt), n=n_poses, fps=fps, title=f"{seq}: the true motion (first {S0 / fps:g} s: the seed)")
+    pose_strip(*motion_positions(mg), n=n_poses, fps=fps, color='tab:orange',
+               title=f"{seq}: sampled continuation (temperature {temperature:g}, iteration {int(getattr(self, 'step', 0))})")

@@ -446,3 +446,47 @@ def dls_from_config(data_dir,   # folder of features and split lists
     for k in _CFG_KEYS[:4]:
         if k not in args: raise ConfigError(f"{k}: missing from the config (needed to build the dataset)")
     return multimodal_dls(data_dir, **args)
+
+# %% ../../nbs/06_data.dataset.ipynb #7531eb7c
+@patch
+def show_batch(self:WindowDL,
+               b=None,           # a batch `(inputs..., outputs...)` (default: the first `max_n` windows of the order)
+               max_n:int=4,      # windows to draw
+               ctxs=None,        # matplotlib axes to draw into (one per window)
+               show:bool=True,   # draw (False: return the batch and its titles)
+               figsize=None,     # figure size (default: 8 wide, 1.2 high per window)
+               **kwargs):        # ignored (fastai's `show_batch` signature)
+    "Draw `max_n` windows of a batch at their frames, one heat map per modality (inputs blue, outputs orange)."
+    ds = self.dataset
+    if b is None:
+        idxs = list(self.get_idxs())[:max_n]
+        b = ds.get_batch(idxs)
+        titles = [f"window {i}: {ds.locate(i)[0]} from frame {ds.locate(i)[1]}" for i in idxs]
+    else: titles = [f"window {j}" for j in range(min(max_n, len(b[0])))]
+    n = min(max_n, len(b[0]))
+    if not show: return b, titles[:n]
+    import matplotlib.pyplot as plt
+    ins, outs = ds.spec.rows(0)
+    rows, names = ins + outs, [f"in: {m}" for m in ds.input_modalities] + [f"out: {m}" for m in ds.output_modalities]
+    if ctxs is None: _, ctxs = plt.subplots(n, 1, figsize=figsize or (8, 0.4 + 0.4 * len(rows) * n), squeeze=False)
+    axs = np.asarray(ctxs).reshape(-1)[:n]
+    for j, ax in enumerate(axs):
+        for r, ((a, e), t) in enumerate(zip(rows, b)):
+            y, x = len(rows) - 1 - r, t[j].float().reshape(e - a, -1).cpu().numpy()
+            ax.imshow(x.T, extent=(a, e, y - 0.4, y + 0.4), aspect='auto', cmap='viridis', origin='lower')
+            ax.add_patch(plt.Rectangle((a, y - 0.4), e - a, 0.8, fill=False, lw=1.5,
+                                       ec='tab:blue' if r < len(ins) else 'tab:orange'))
+        ax.set_xlim(min(a for a, _ in rows) - 1, max(e for _, e in rows) + 1); ax.set_ylim(-0.6, len(rows) - 0.4)
+        ax.set_yticks(range(len(rows))); ax.set_yticklabels(names[::-1], fontsize=7)
+        ax.set_title(titles[j], fontsize=8)
+    axs[-1].set_xlabel('frame (from the window start)')
+    plt.tight_layout()
+    return axs
+
+@patch
+def new_empty(self:MultimodalDataset)->MultimodalDataset:
+    "A copy with no sequences (for fastai's `Learner.export`): modalities, window spec and feature dimensions stay."
+    new = MultimodalDataset.__new__(MultimodalDataset)
+    new.__dict__.update(self.__dict__)
+    new.seq_ids, new.n_windows, new._files, new._arrays, new._starts, new._len = [], [], [], [], [0], 0
+    return new

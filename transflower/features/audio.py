@@ -11,9 +11,10 @@ from fastcore.basics import patch
 from ..core import DataError, ConfigError, TransflowerError, atomic_write, save_json, load_json, ensure_dir, exit_reason
 
 # %% auto #0
-__all__ = ['AUDIO_EXTENSIONS', 'MEL_FLOOR_DB', 'AUDIO_VARIANTS', 'cache_home', 'jit_cache_files', 'clear_jit_cache',
-           'ensure_jit_cache', 'click_track', 'load_audio', 'beat_phase', 'global_tempo', 'AudioPipeline',
-           'madmom_available', 'madmom_beats', 'madmom_downbeats', 'madmom_activations']
+__all__ = ['AUDIO_EXTENSIONS', 'MEL_FLOOR_DB', 'AUDIO_VARIANTS', 'AUDIO_KINDS', 'cache_home', 'jit_cache_files',
+           'clear_jit_cache', 'ensure_jit_cache', 'click_track', 'load_audio', 'beat_phase', 'global_tempo',
+           'AudioPipeline', 'madmom_available', 'madmom_beats', 'madmom_downbeats', 'madmom_activations',
+           'CausalAudioFeaturizer', 'CausalAudioPipeline']
 
 # %% ../../nbs/03_features.audio.ipynb #b0556704
 import os, sys, json, time, subprocess
@@ -545,3 +546,206 @@ def _analyse_paper(self, y, dur, name):
     ph = 2 * np.pi * beat_phase(t, beats, 60. / tempo)
     feats = np.concatenate([mel[:T], env[:T], act[:T], np.sin(ph)[:, None], np.cos(ph)[:, None]], 1).astype(np.float32)
     return dict(features=feats, beats=beats, tempo=tempo, duration=dur)
+
+# %% ../../nbs/03_features.audio.ipynb #ddaf67ea
+class CausalAudioFeaturizer:
+    "Causal audio features computed frame by frame: `push(samples)` returns the rows `(n, 85)` that became complete."
+    def __init__(self,
+                 fps:int=20,                 # frame rate of the features (= motion frame rate)
+                 sr:int=24000,               # sample rate of the pushed samples, a multiple of `fps`
+                 n_mels:int=80,              # number of mel bands
+                 n_fft:int=2048,             # FFT size (window length) of the mel analysis
+                 fmin:float=0.,              # lowest mel frequency (Hz)
+                 fmax:float=None,            # highest mel frequency (Hz); `sr/2` if None
+                 tempo_range=(60., 200.),    # tempo range (bpm) searched by the tempo estimate
+                 tempo_window:float=6.,      # seconds of onset history used by the tempo and beat phase
+                 onset_floor_db:float=-80.,  # log-mel floor (dB) of the onset strength
+                ):
+        if fps <= 0 or sr % fps: raise ConfigError(f"sr={sr} must be a multiple of fps={fps} so that frames line up exactly")
+        self.fps, self.sr, self.n_mels, self.n_fft = int(fps), int(sr), int(n_mels), int(n_fft)
+        self.fmin, self.fmax = float(fmin), float(fmax if fmax is not None else sr / 2)
+        self.tempo_range, self.tempo_window, self.onset_floor_db = tuple(float(t) for t in tempo_range), float(tempo_window), float(onset_floor_db)
+        self.hop = self.sr // self.fps
+        self.fine_hop = _fine_hop(self.hop, self.sr)
+        if self.n_fft < self.fine_hop: raise ConfigError(f"n_fft={n_fft} must be at least the analysis hop {self.fine_hop}")
+        self.k = self.hop // self.fine_hop
+        self.frame_rate = self.sr / self.fine_hop                  # onset envelope rate (Hz)
+        self.W = max(8, int(round(self.tempo_window * self.frame_rate)))
+        self.lags = np.arange(max(1, int(math.floor(60 * self.frame_rate / self.tempo_range[1]))),
+                              int(math.ceil(60 * self.frame_rate / self.tempo_range[0])) + 1)
+        if self.lags[-1] + 1 >= self.W: raise ConfigError(f"tempo_window={tempo_window} s is too short for {self.tempo_range[0]:g} bpm")
+        bpm = 60 * self.frame_rate / self.lags
+        self._prior = np.exp(-0.5 * np.log2(bpm / 120.) ** 2)
+        self._basis = _librosa().filters.mel(sr=self.sr, n_fft=self.n_fft, n_mels=self.n_mels, fmin=self.fmin, fmax=self.fmax).astype(np.float64)
+        import scipy.signal
+        self._win = scipy.signal.get_window('hann', self.n_fft, fftbins=True)
+        self._ramp = np.sin(0.5 * np.pi * (np.arange(self.W) + 1) / self.W) ** 2   # rising half-Hann: recent onsets weigh most
+        self.reset()
+
+    def reset(self):
+        "Forget everything pushed: the next sample is the start of a new song."
+        self._hist = np.zeros(self.n_fft - self.fine_hop)         # the samples before the next analysis hop (silence at first)
+        self._pending = np.zeros(0)                               # pushed samples not yet making a whole frame
+        self._prev = np.full(self.n_mels, self.onset_floor_db)    # last log-mel row (for the flux)
+        self._env = np.zeros(self.W)                              # the last W onset values
+        self.n_frames = 0                                         # frames returned so far
+        self.n_samples = 0                                        # samples pushed so far
+        return self
+
+    @property
+    def column_names(self):
+        "Names of the feature columns, in order."
+        return [f'mel_{i:02d}' for i in range(self.n_mels)] + ['onset_strength', 'tempo_log2', 'pulse_clarity',
+                                                               'beat_phase_sin', 'beat_phase_cos']
+    @property
+    def n_features(self): return self.n_mels + 5
+
+    @property
+    def delay(self) -> float:
+        "Seconds of audio after a frame's start that the frame reads (one hop)."
+        return self.hop / self.sr
+
+    def __repr__(self): return f"CausalAudioFeaturizer(fps={self.fps}, sr={self.sr}, hop={self.hop}, frames={self.n_frames})"
+
+# %% ../../nbs/03_features.audio.ipynb #3e9b7138
+@patch
+def _frames(self:CausalAudioFeaturizer, x, q:int):
+    "Features of `q` whole frames from `x` (history + their `q·hop` new samples); updates the state."
+    hf, k, W = self.fine_hop, self.k, self.W
+    fr = np.lib.stride_tricks.sliding_window_view(x, self.n_fft)[::hf][:q * k]
+    out = np.empty((q, self.n_features))
+    for s in range(0, q, 256):                                 # blocks of 256 frames bound the memory
+        e = min(q, s + 256)
+        spec = np.abs(np.fft.rfft(fr[s * k:e * k] * self._win, axis=-1)) ** 2
+        L = 10 * np.log10(np.maximum(spec @ self._basis.T, 10 ** (MEL_FLOOR_DB / 10)))   # (n, n_mels) dB re power 1
+        Lo = np.maximum(L, self.onset_floor_db)
+        flux = np.maximum(np.diff(np.concatenate([self._prev[None], Lo]), axis=0), 0).mean(1)
+        self._prev = Lo[-1]
+        E = np.concatenate([self._env, flux])
+        win = np.lib.stride_tricks.sliding_window_view(E, W)[k::k][:e - s]       # the last W onsets of each frame
+        self._env = E[-W:]
+        out[s:e, :self.n_mels] = L[k - 1::k]
+        out[s:e, self.n_mels] = flux.reshape(-1, k).max(1)
+        out[s:e, self.n_mels + 1:] = self._pulse(win)
+    return out.astype(np.float32)
+
+@patch
+def _pulse(self:CausalAudioFeaturizer, win):
+    "`(n, 4)`: log2 tempo ratio, pulse clarity, sin and cos of the beat phase, from windows `(n, W)` of onset strength."
+    W, lags = self.W, self.lags
+    xw = (win - win.mean(1, keepdims=True)) * self._ramp
+    ac = np.fft.irfft(np.abs(np.fft.rfft(xw, 2 * W, axis=1)) ** 2, 2 * W, axis=1)[:, :lags[-1] + 2]
+    a0 = ac[:, :1]
+    acn = ac / np.where(a0 > 1e-12, a0, 1.)
+    i = np.argmax(acn[:, lags] * self._prior, 1)
+    lag = lags[i].astype(float)
+    a, b, c = acn[np.arange(len(i)), lags[i] - 1], acn[np.arange(len(i)), lags[i]], acn[np.arange(len(i)), lags[i] + 1]
+    den = a - 2 * b + c
+    with np.errstate(divide='ignore', invalid='ignore'):
+        lag = lag + np.where(den < 0, np.clip(0.5 * (a - c) / np.where(den < 0, den, -1.), -0.5, 0.5), 0.)   # parabolic peak
+    quiet = a0[:, 0] <= 1e-12
+    lag[quiet] = 60 * self.frame_rate / 120.
+    n = np.arange(W) - (W - 1)                                 # fine frames relative to the frame's own
+    xr = win * self._ramp
+    coef = (xr * np.exp(-2j * np.pi * n[None] / lag[:, None])).sum(1)
+    tot = xr.sum(1)
+    clarity = np.where(tot > 1e-12, np.abs(coef) / np.where(tot > 1e-12, tot, 1.), 0.)
+    ph = np.angle(coef)
+    return np.stack([np.log2(60 * self.frame_rate / lag / 120.), clarity, np.sin(ph), np.cos(ph)], 1)
+
+@patch
+def push(self:CausalAudioFeaturizer,
+         samples,   # mono samples (any length, float) at `sr`
+        ) -> np.ndarray:
+    "Append `samples` and return the feature rows `(n, n_features)` float32 of the frames they completed."
+    y = np.asarray(samples, np.float64).reshape(-1)
+    if not np.isfinite(y).all(): raise DataError("audio contains NaN or Inf samples", 'stream')
+    self.n_samples += len(y)
+    p = np.concatenate([self._pending, y])
+    q = len(p) // self.hop
+    if not q:
+        self._pending = p
+        return np.zeros((0, self.n_features), np.float32)
+    x = np.concatenate([self._hist, p[:q * self.hop]])
+    out = self._frames(x, q)
+    self._hist, self._pending = x[len(x) - len(self._hist):], p[q * self.hop:]
+    self.n_frames += q
+    return out
+
+@patch
+def flush(self:CausalAudioFeaturizer) -> np.ndarray:
+    "The last, partial frame (completed with silence) if samples are pending; then the featurizer is empty."
+    if not len(self._pending): return np.zeros((0, self.n_features), np.float32)
+    return self.push(np.zeros(self.hop - len(self._pending)))
+
+# %% ../../nbs/03_features.audio.ipynb #9774388a
+AUDIO_KINDS = {}
+
+class CausalAudioPipeline(AudioPipeline):
+    "Causal audio features (`CausalAudioFeaturizer`) of whole files, standardised: the training side of streaming."
+    kind = 'causal'
+    def __init__(self,
+                 fps:int=20,                 # frame rate of the features (= motion frame rate)
+                 sr:int=24000,               # analysis sample rate, a multiple of `fps`
+                 n_mels:int=80,              # number of mel bands
+                 n_fft:int=2048,             # FFT size (window length) of the mel analysis
+                 fmin:float=0.,              # lowest mel frequency (Hz)
+                 fmax:float=None,            # highest mel frequency (Hz); `sr/2` if None
+                 tempo_range=(60., 200.),    # tempo range (bpm) of the tempo estimate
+                 tempo_window:float=6.,      # seconds of onset history used by the tempo and beat phase
+                 onset_floor_db:float=-80.,  # log-mel floor (dB) of the onset strength
+                 min_seconds:float=1.0,      # shorter audio is an error
+                 feature_name:str=None,      # name of the standardised feature; `audio_causal_scaled_<fps>` if None
+                 kind:str='causal'):         # always 'causal' (the key `AudioPipeline(kind=...)` dispatches on)
+        super().__init__(fps=fps, sr=sr, n_mels=n_mels, n_fft=n_fft, mel_ref='fixed', fmin=fmin, fmax=fmax,
+                         tempo_range=tempo_range, min_seconds=min_seconds,
+                         feature_name=feature_name or f'audio_causal_scaled_{int(fps)}')
+        self.tempo_window, self.onset_floor_db = float(tempo_window), float(onset_floor_db)
+
+    def featurizer(self) -> CausalAudioFeaturizer:
+        "A fresh streaming featurizer with this pipeline's parameters."
+        return CausalAudioFeaturizer(fps=self.fps, sr=self.sr, n_mels=self.n_mels, n_fft=self.n_fft, fmin=self.fmin,
+                                     fmax=self.fmax, tempo_range=self.tempo_range, tempo_window=self.tempo_window,
+                                     onset_floor_db=self.onset_floor_db)
+    @property
+    def column_names(self):
+        "Names of the feature columns, in order."
+        return [f'mel_{i:02d}' for i in range(self.n_mels)] + ['onset_strength', 'tempo_log2', 'pulse_clarity',
+                                                               'beat_phase_sin', 'beat_phase_cos']
+    def params(self):
+        return dict(kind='causal', fps=self.fps, sr=self.sr, n_mels=self.n_mels, n_fft=self.n_fft, fmin=self.fmin,
+                    fmax=self.fmax, tempo_range=list(self.tempo_range), tempo_window=self.tempo_window,
+                    onset_floor_db=self.onset_floor_db, min_seconds=self.min_seconds, feature_name=self.feature_name)
+
+    def __repr__(self):
+        return (f"CausalAudioPipeline(fps={self.fps}, sr={self.sr}, hop={self.hop}, n_features={self.n_features}, "
+                f"fitted={self.is_fitted})")
+
+    def _analyse(self, audio, sr=None, name=None):
+        name = _audio_name(audio, name)
+        y = load_audio(audio, self.sr, orig_sr=sr, name=name)
+        dur = len(y) / self.sr
+        if dur < self.min_seconds: raise DataError(f"audio too short ({dur:.2f} s; at least {self.min_seconds:g} s needed)", name)
+        peak = float(np.abs(y).max()) if len(y) else 0.
+        if peak < 1e-4: raise DataError(f"audio is silent (peak {20 * np.log10(max(peak, 1e-12)):.0f} dBFS)", name)
+        f = self.featurizer()
+        feats = np.concatenate([f.push(y), f.flush()])
+        ph = np.arctan2(feats[:, -2], feats[:, -1]) / (2 * np.pi) % 1
+        period = 60. / (120. * 2. ** feats[:, -4].astype(np.float64))
+        t = np.arange(len(feats)) / self.fps
+        wrap = np.flatnonzero(np.diff(ph) < -0.5) + 1             # the phase restarts: a beat since the previous frame
+        beats = t[wrap] - ph[wrap] * period[wrap]
+        tempo = 60. / float(np.median(np.diff(beats))) if len(beats) >= 2 else 120.
+        return dict(features=feats, beats=beats, tempo=tempo, duration=dur)
+
+AUDIO_KINDS['causal'] = CausalAudioPipeline
+
+def _audio_pipeline_new(cls, *args, **kwargs):
+    "`AudioPipeline(kind=...)` builds the subclass registered for that kind in `AUDIO_KINDS`."
+    kind = kwargs.get('kind')
+    if cls is AudioPipeline and kind is not None:
+        if kind not in AUDIO_KINDS: raise ConfigError(f"audio features: unknown kind {kind!r} (leave it out for the standard features, or one of {sorted(AUDIO_KINDS)})")
+        cls = AUDIO_KINDS[kind]
+    return object.__new__(cls)
+
+AudioPipeline.__new__ = staticmethod(_audio_pipeline_new)

