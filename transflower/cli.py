@@ -69,14 +69,14 @@ def bench(argv=None):
 # %% ../nbs/50_cli.ipynb #7bf5d26c
 def import_(): "Import a checkpoint of the original Transflower code as an experiment."; return run_cli('transflower.importer:import_cli')
 
-# %% ../nbs/50_cli.ipynb #645cb73b
+# %% ../nbs/50_cli.ipynb #61924e28
 def generate(argv=None): # command-line arguments (default: sys.argv[1:])
     "Generate dances: for a song (`--audio`), for a dataset sequence (`--seq_id ID --data_dir DIR`, as the original), or streamed (`--stream`)."
     args = sys.argv[1:] if argv is None else list(argv)
-    if '--stream' in args: return run_cli(_generate_target(args), args)      # the streaming demo (see above)
+    if '--stream' in args: return run_cli('transflower.stream:stream_cli', args)   # the streaming demo (transflower.stream)
     if any(a == '--seq_id' or a.startswith('--seq_id=') for a in args):
         return run_cli('transflower.generate:generate_sequence_cli', args)
     if any(a in ('-h', '--help') for a in args):
         print("transflower_generate EXPERIMENT --seq_id ID --data_dir DIR [...]: generate for a sequence of a feature folder "
               "as the original (see transflower_generate --seq_id x --help)\n")
-    return run_cli(_generate_target(args), args)          # a song, or --stream
+    return run_cli('transflower.generate:generate_cli', args)
