@@ -36,7 +36,7 @@ def generate(): "Generate dances for a song with a trained experiment."; return 
 def evaluate(): "Evaluate an experiment and write a metrics report."; return run_cli('transflower.evaluate:eval_cli')
 def demo(): "The whole pipeline on the built-in sample data."; return run_cli('transflower.demo:demo_cli')
 def select(): "Choose the checkpoint that dances best."; return run_cli('transflower.select:select_cli')
-def docs(): "Build the documentation site offline."; return run_cli('transflower.docs:docs_cli')
+def docs(): "Build the documentation site offline."; return run_cli('transflower.dev.docs:docs_cli')
 
 # %% ../nbs/50_cli.ipynb #41323ce6
 BENCHMARKS = ['data', 'features', 'models', 'train', 'generate']
