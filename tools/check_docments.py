@@ -8,23 +8,34 @@
 What counts: every name in a module's `__all__` (nbdev's exports) that is a function or a class defined in that
 module; for a function its parameters; for a class the parameters of its signature (`__init__`, or the fields of
 a dataclass) and the parameters of its public methods defined in the class body (names not starting with `_`).
-`self`/`cls` are not counted. A parameter is documented when `fastcore.docments.docments` finds a comment for it
+`self`/`cls` are not counted, nor the keyword arguments that fastcore's `delegates` copies from another
+function's signature (they are documented there). A parameter is documented when `fastcore.docments.docments` finds a comment for it
 (`def f(x:int, # what x is`), which is what `show_doc` shows in its parameter table.
 """
 from __future__ import annotations
 import argparse, importlib, inspect, json, pkgutil, sys, warnings
 from fastcore.docments import docments
 
+def _own(f):
+    "The parameter names in `f`'s own code (None when unknown): keyword arguments that fastcore's `delegates` adds are not its own."
+    if inspect.isclass(f) and '__init__' not in vars(f): return set()    # inherits its parent's (documented there)
+    init = f.__init__ if inspect.isclass(f) else f
+    code = getattr(inspect.unwrap(init), '__code__', None)
+    if code is None: return None
+    n = code.co_argcount + code.co_kwonlyargcount + bool(code.co_flags & inspect.CO_VARARGS) + bool(code.co_flags & inspect.CO_VARKEYWORDS)
+    return set(code.co_varnames[:n])
+
 def _params(f):
     try: sig = inspect.signature(f)
     except (TypeError, ValueError): return []
-    return [n for n in sig.parameters if n not in ('self', 'cls')]
+    own = _own(f)
+    return [n for n in sig.parameters if n not in ('self', 'cls') and (own is None or n in own)]
 
 def _undoc(f) -> tuple:
     "`(parameters, undocumented parameters)` of callable `f`."
     ps = _params(f)
     if not ps: return ps, []
-    try: d = docments(f, full=True)
+    try: d = docments(f, full=True, args_kwargs=True)
     except Exception: d = {}
     return ps, [p for p in ps if not (d.get(p) or {}).get('docment')]
 

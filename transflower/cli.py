@@ -11,7 +11,9 @@ from .core import TransflowerError
 __all__ = ['BENCHMARKS', 'run_cli', 'features', 'train', 'generate', 'evaluate', 'demo', 'select', 'docs', 'bench']
 
 # %% ../nbs/50_cli.ipynb #bc904dc9
-def run_cli(target:str, argv=None):
+def run_cli(target:str, # the command-line function, as 'module:function'
+            argv=None, # the arguments (default: `sys.argv[1:]`)
+           ):
     "Run the command-line function `target` ('module:function'), exiting with a one-line reason on bad input."
     mod_name, fn_name = target.split(':')
     try:
@@ -41,7 +43,8 @@ def docs(): "Build the documentation site offline."; return run_cli('transflower
 # %% ../nbs/50_cli.ipynb #41323ce6
 BENCHMARKS = ['data', 'features', 'models', 'train', 'generate']
 
-def bench(argv=None):
+def bench(argv=None, # the arguments (default: `sys.argv[1:]`)
+         ):
     "Run a benchmark: `transflower_bench data|features|models|train|generate [--quick]`."
     p = argparse.ArgumentParser(prog='transflower_bench', description='Benchmarks that print measured figures.')
     p.add_argument('name', choices=BENCHMARKS, help='which benchmark to run')

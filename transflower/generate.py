@@ -21,16 +21,19 @@ __all__ = ['GenerationPlan', 'check_temperature', 'generate', 'seed_from_bvh', '
 @dataclass
 class GenerationPlan:
     "The windows of one generation step: which inputs are autoregressive, conditioning or sequence-level."
-    input_modalities: list
-    output_modalities: list
-    in_lengths: list
-    in_offsets: list
-    out_lengths: list
-    out_offsets: list
+    input_modalities: list  # names of the input modalities, in model order
+    output_modalities: list  # names of the output modalities
+    in_lengths: list  # window length of each input
+    in_offsets: list  # window offset of each input (frames from the sample start)
+    out_lengths: list  # window length of each output
+    out_offsets: list  # window offset of each output
     single: list            # input indices of sequence-level ('single') modalities
 
     @classmethod
-    def from_config(cls, cfg, lengths:dict=None):
+    def from_config(cls,
+                    cfg, # a model configuration dict
+                    lengths:dict=None, # step windows that replace the configuration's (as `model.generation_lengths()` returns them)
+                   ):
         "The plan of a configuration; `lengths` (as `model.generation_lengths()`) replaces its windows."
         ins = listify_arg(cfg['input_modalities'], name='input_modalities')
         outs = listify_arg(cfg['output_modalities'], name='output_modalities')
@@ -48,7 +51,9 @@ class GenerationPlan:
                    [i for i, f in enumerate(fix) if f == 'single'])
 
     @classmethod
-    def from_model(cls, model):
+    def from_model(cls,
+                   model, # a model of the library (with `cfg`)
+                  ):
         "The plan of `model`: modalities from `model.cfg`, step windows from `model.generation_lengths()` if it has one."
         gl = model.generation_lengths() if hasattr(model, 'generation_lengths') else None
         return cls.from_config(model.cfg, gl)
@@ -84,11 +89,15 @@ class GenerationPlan:
         "How many predicted frames one step can keep (the output length)."
         return min(self.out_lengths[j] for _, j in self.ar)
 
-    def n_steps(self, cond_len:int) -> int:
+    def n_steps(self,
+                cond_len:int, # frames of the conditioning sequences (e.g. the song's audio features)
+               ) -> int:
         "Number of one-frame steps whose conditioning windows lie inside sequences of `cond_len` frames (no padding)."
         return cond_len - self.cond_reach + 1
 
-    def describe(self, fps:float=20.) -> str:
+    def describe(self,
+                 fps:float=20., # frames per second, to state windows in seconds
+                ) -> str:
         "One line per input: what step `t` reads."
         rows = []
         for k, m in enumerate(self.input_modalities):
@@ -132,7 +141,8 @@ def _generation_mode(model):
     try: yield
     finally: model.train(was)
 
-def check_temperature(t) -> float:
+def check_temperature(t, # the temperature (a number or a numeric string)
+                     ) -> float:
     "The sampling temperature as a float, refusing negative or non-finite values (0: the flow's most likely output)."
     try: v = float(t)
     except (TypeError, ValueError): raise ConfigError(f"temperature: expected a number, got {t!r}") from None
@@ -218,7 +228,10 @@ def generate(model,                     # a model with `cfg`, `sample(inputs, te
     return next(iter(res.values())) if len(res) == 1 else res
 
 # %% ../nbs/31_generate.ipynb #8acb1ae8
-def seed_from_bvh(path, motion_pipeline, n_frames:int=None):
+def seed_from_bvh(path, # the `.bvh` file
+                  motion_pipeline, # the fitted `MotionPipeline` of the experiment
+                  n_frames:int=None, # how many frames to keep (None: all)
+                 ):
     "Scaled features of the first `n_frames` frames (all if None) of a BVH file, through a fitted `MotionPipeline`."
     from transflower.bvh import read_bvh
     path = Path(path)
@@ -229,7 +242,11 @@ def seed_from_bvh(path, motion_pipeline, n_frames:int=None):
                         f"the model needs {n_frames} ({n_frames / motion_pipeline.fps:.2f} s)", path)
     return x if n_frames is None else x[:n_frames]
 
-def seed_from_dataset(data_dir, seq_id:str, feature_name:str, n_frames:int=None):
+def seed_from_dataset(data_dir, # the features folder
+                      seq_id:str, # the sequence id
+                      feature_name:str, # the feature (modality) name, e.g. 'expmap_cr_scaled_20'
+                      n_frames:int=None, # how many rows to keep (None: all)
+                     ):
     "The first `n_frames` rows of a dataset sequence's feature file `<data_dir>/<seq_id>.<feature_name>.npy`."
     p = Path(data_dir)/f"{seq_id}.{feature_name}.npy"
     if not p.is_file(): raise DataError("feature file not found", p)
@@ -239,7 +256,9 @@ def seed_from_dataset(data_dir, seq_id:str, feature_name:str, n_frames:int=None)
     return np.array(x if n_frames is None else x[:n_frames], dtype=np.float32)
 
 # %% ../nbs/31_generate.ipynb #4f7ccd54
-def find_pipelines(folder, modalities) -> dict:
+def find_pipelines(folder, # an experiment or features folder
+                   modalities, # the modality names to find
+                  ) -> dict:
     "Saved feature pipelines for `modalities` anywhere inside `folder`: modality -> fitted pipeline."
     from transflower.features.motion import MotionPipeline
     from transflower.features.audio import AudioPipeline
@@ -250,7 +269,10 @@ def find_pipelines(folder, modalities) -> dict:
             if hits: out[m] = cls.load(hits[0].parent, m); break
     return out
 
-def load_dancer(exp_dir, checkpoint:str=None, device=None):
+def load_dancer(exp_dir, # the experiment folder
+                checkpoint:str=None, # a checkpoint file name or path (default: the selected or newest one)
+                device=None, # torch device (default: `default_device()`)
+               ):
     "`(model, cfg, pipelines)` of a trained experiment folder (config, checkpoint, feature pipelines); model in eval mode."
     from transflower.train import load_experiment as load_trained  # (cfg, model, info)
     exp = Path(exp_dir)
@@ -271,24 +293,24 @@ def _resolve_model(exp_or_model, pipelines=None, checkpoint=None, device=None):
     else: model, cfg, pipes = exp_or_model, exp_or_model.cfg, {}
     return model, cfg, {**pipes, **(pipelines or {})}, type(model).__name__
 
-def dance_for_song(exp_or_model,           # experiment folder, `(model, cfg, pipelines)` from `load_dancer`, or a model
-                   song,                   # audio file (wav, flac, mp3, ...)
-                   out_dir,                # folder for the outputs (created if needed)
-                   seed_bvh=None,          # BVH file whose first frames seed the dance (default: the neutral pose)
-                   seed_motion=None,       # or: scaled seed features `(T, D)` (e.g. `seed_from_dataset`)
-                   temperature:float=1.0,  # scale of the flow's latent noise
-                   num_samples:int=1,      # dances generated together
-                   seed:int=0,             # random seed
-                   bvh:bool=True,          # write `.bvh` files
-                   video:bool=False,       # write `.mp4` files (stick figure + music)
+def dance_for_song(exp_or_model, # experiment folder, `(model, cfg, pipelines)` from `load_dancer`, or a model
+                   song, # audio file (wav, flac, mp3, ...)
+                   out_dir, # folder for the outputs (created if needed)
+                   seed_bvh=None, # BVH file whose first frames seed the dance (default: the neutral pose)
+                   seed_motion=None, # or: scaled seed features `(T, D)` (e.g. `seed_from_dataset`)
+                   temperature:float=1.0, # scale of the flow's latent noise
+                   num_samples:int=1, # dances generated together
+                   seed:int=0, # random seed
+                   bvh:bool=True, # write `.bvh` files
+                   video:bool=False, # write `.mp4` files (stick figure + music)
                    include_seed:bool=True, # outputs start with the seed (frame 0 = song start)
-                   n_frames:int=None,      # generate at most this many frames (default: the whole song)
-                   frames_per_step:int=1,  # predicted frames kept per step
-                   pipelines:dict=None,    # modality -> fitted pipeline (needed when a bare model is given)
-                   checkpoint=None,        # checkpoint name or path inside the experiment
-                   device=None,            # torch device (default: CUDA if available)
-                   video_size:int=480,     # video width and height (pixels)
-                   show_progress:bool=True,
+                   n_frames:int=None, # generate at most this many frames (default: the whole song)
+                   frames_per_step:int=1, # predicted frames kept per step
+                   pipelines:dict=None, # modality -> fitted pipeline (needed when a bare model is given)
+                   checkpoint=None, # checkpoint name or path inside the experiment
+                   device=None, # torch device (default: CUDA if available)
+                   video_size:int=480, # video width and height (pixels)
+                   show_progress:bool=True, # show a progress bar over the generation steps
                   ) -> dict:
     "Generate `num_samples` dances for `song` and write features (`.npy`), `.bvh` and `.mp4` files into `out_dir`."
     model, cfg, pipes, exp_name = _resolve_model(exp_or_model, pipelines, checkpoint, device)
