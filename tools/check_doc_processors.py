@@ -16,7 +16,8 @@ A notebook fails when a processor raises (typically a `NameError` in `exec_show_
 import cells, the exported cells and the `show_doc` cells) or when nbdev warns "Found cells containing imports
 and other code" (such a cell is executed whole during the docs build, and its other code often needs variables
 the docs build never defines). The report names the notebook, the cell (index and id in the source notebook) and
-the error. Exit status 1 when any notebook fails.
+the error. A processed notebook whose `show_doc` source links still end in `#LNone` fails too (see
+`transflower.dev.docs.source_links`). Exit status 1 when any notebook fails.
 """
 from __future__ import annotations
 import argparse, json, os, subprocess, sys, tempfile, time
@@ -57,6 +58,10 @@ def _one(src:str, dst:str) -> dict:
             body = m.split('---\n', 1)[-1].rsplit('\n---', 1)[0]
             cell = next((i for i, c in enumerate(raw.cells) if c.cell_type == 'code' and body.strip() and body.strip() in c.source), None)
             res['mixed'].append({'cell': cell, 'id': ids[cell] if cell is not None else None, 'source': body[:400]})
+    if not res['errors'] and Path(dst).exists():
+        n = Path(dst).read_text(encoding='utf-8').count('#LNone')
+        if n: res['errors'].append({'cell': None, 'id': None, 'source': '',
+                                    'error': f"{n} source link(s) end in #LNone (is `procs = transflower.dev.docs:source_links` in settings.ini?)"})
     # nbdev stops at the first error; list every mixed cell of the notebook too, with nbdev's own test (`_do_eval`)
     from nbdev.process import NBProcessor
     from nbdev.processors import _do_eval

@@ -128,7 +128,7 @@ def read_sidebar(path, # the `sidebar.yml` file
         else: top += _sidebar_items([it])
     return ([(None, top)] if top else []) + res
 
-# %% ../../nbs/51_dev.docs.ipynb #dad66342
+# %% ../../nbs/51_dev.docs.ipynb #4377ec51
 _re_attr_tok = re.compile(r'''\.([\w-]+)|#([\w-]+)|([\w-]+)=("[^"]*"|'[^']*'|[^\s}]+)''')
 _re_link_attr = re.compile(r'(!?)\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^)\s]*)(\s+"[^"]*")?\)\{([^}]*)\}')
 _re_span = re.compile(r'(?<!\])\[([^\[\]]+)\]\{([^}]*)\}')
@@ -136,6 +136,7 @@ _re_head_attr = re.compile(r'^(#{1,6}\s.*?)\s*\{(?:\s*(?:[#.][\w-]+|[\w-]+=\S+))
 _re_div = re.compile(r'^(:{3,})\s*(?:\{([^}]*)\}|([\w-]+))?\s*$')
 _re_fence = re.compile(r'^(\s*)(`{3,}|~{3,})\s*\{?\s*\.?([\w+-]*)[^`]*?\}?\s*$')
 _plain = re.compile(r'^[^`*_\[\]<>\\]*$')
+_re_code_span = re.compile(r'`[^`\n]*\][({][^`\n]*`')
 
 def _attrs(s):
     "Classes, id and key/value attributes of a pandoc attribute block."
@@ -185,9 +186,10 @@ def clean_quarto_md(md:str, # markdown text
         if d and depth:
             out += ['', '</div>', '']; depth -= 1; continue
         line = _re_head_attr.sub(r'\1', line)
-        line = _re_link_attr.sub(_link_html, line)
-        line = _re_span.sub(_span_html, line)
-        out.append(line)
+        code = []                                          # inline code showing such syntax (an example) stays as it is
+        line = _re_code_span.sub(lambda m: code.append(m.group(0)) or f'\x00{len(code)-1}\x00', line)
+        line = _re_span.sub(_span_html, _re_link_attr.sub(_link_html, line))
+        out.append(re.sub('\x00(\\d+)\x00', lambda m: code[int(m.group(1))], line))
     out += ['', '</div>'] * depth
     return '\n'.join(out)
 
