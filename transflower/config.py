@@ -104,10 +104,12 @@ _OPTIONS = [
 def _build_schema(opts): return {o.key: o for o in opts}
 SCHEMA = _build_schema(_OPTIONS)
 
-# %% ../nbs/15_config.ipynb #c4b69f4a
+# %% ../nbs/15_config.ipynb #9b9b17b0
 SCHEMA.update(_build_schema([   # training options of the dance recipe (transflower.learner.ContextNoise)
     _O('context_noise', 'float', 0.0, 'training only: SD of Gaussian noise added to the autoregressive (motion) inputs, in '
-       'standardised units (against exposure bias; makes the model use the music)', group='train')]))
+       'standardised units (against exposure bias; makes the model use the music)', group='train'),
+    _O('context_drift', 'float', 0.0, 'training only: SD of one random offset per window added to every frame of the '
+       'autoregressive inputs, in standardised units (teaches the model to come back from a drifted pose)', group='train')]))
 
 # %% ../nbs/15_config.ipynb #f68cef3c
 _TRUE, _FALSE = ('true', 'yes', 'on', '1', 'y', 't'), ('false', 'no', 'off', '0', 'n', 'f')
@@ -229,7 +231,7 @@ def options_help(family:str) -> str:
             lines.append(f"  --{o.key} ({o.type}, default {o.default!r}){ch}: {o.help}")
     return '\n'.join(lines)
 
-# %% ../nbs/15_config.ipynb #df28e822
+# %% ../nbs/15_config.ipynb #987003dd
 class Config(dict):
     "A configuration: a dict with attribute access, `to_yaml()` and atomic `save(path)`."
     def __getattr__(self, k):
@@ -293,7 +295,7 @@ LIMITS = {
     'rel_pos_buckets': (1,), 'rel_pos_max_distance': (1,), 'dhid_flow': (1,), 'num_heads_flow': (1,),
     'num_glow_coupling_blocks': (1,), 'glow_bn_momentum': (0, 1), 'flow_dist_param': (0, None, False),
     'conditioning_seq_lens': (1,), 'num_mixture_components': (0,), 'glow_K': (1,), 'num_layers': (1,),
-    'actnorm_scale': (0, None, False), 'input_seq_lens': (1,)}
+    'actnorm_scale': (0, None, False), 'input_seq_lens': (1,), 'context_noise': (0,), 'context_drift': (0,)}
 
 def _fmt_range(lo, hi, lo_in, hi_in):
     if hi is None: return f"at least {lo}" if lo_in else f"> {lo}"

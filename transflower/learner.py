@@ -253,23 +253,31 @@ def precision_callbacks(precision='32', device=None, is_flow:bool=False) -> list
         warnings.warn("fp16 with a flow: log-determinant sums can overflow; bf16 is the safer choice")
     return [MixedPrecision(amp_mode=used)] if used != 'fp32' else []
 
-# %% ../nbs/20_learner.ipynb #21f02832
+# %% ../nbs/20_learner.ipynb #bc0d2655
 class ContextNoise(Callback):
-    "Training only: add Gaussian noise of SD `std` to the autoregressive inputs (input modalities that are also outputs)."
+    "Training only: add Gaussian noise to the autoregressive inputs (input modalities that are also outputs)."
     order = TargetsAsInputs.order + 1
-    def __init__(self, std:float, idxs=None): self.std, self.idxs = float(std), idxs
+    def __init__(self,
+                 std:float, # SD of independent noise on every frame and feature (standardised units)
+                 idxs=None, # indices of the inputs that get it (None: the input modalities that are also outputs)
+                 drift:float=0., # SD of one offset per window and feature, shared by all frames of the context
+                ): self.std, self.idxs, self.drift = float(std), idxs, float(drift)
     def before_fit(self):
         if self.idxs is None:
             cfg = self.learn.config
             outs = listify_arg(cfg['output_modalities'], name='output_modalities')
             self.idxs = [i for i, m in enumerate(listify_arg(cfg['input_modalities'], name='input_modalities')) if m in outs]
     def before_batch(self):
-        if not self.training or self.std <= 0 or not self.idxs: return
+        if not self.training or (self.std <= 0 and self.drift <= 0) or not self.idxs: return
         xb = list(self.learn.xb)
-        for i in self.idxs: xb[i] = xb[i] + self.std * torch.randn_like(xb[i])
+        for i in self.idxs:
+            x = xb[i]
+            if self.std > 0: x = x + self.std * torch.randn_like(x)
+            if self.drift > 0: x = x + self.drift * torch.randn_like(x[:, :1])
+            xb[i] = x
         self.learn.xb = tuple(xb)
 
-# %% ../nbs/20_learner.ipynb #255574f8
+# %% ../nbs/20_learner.ipynb #5368e9c6
 def _data_dims(dls, n_inp:int):
     "(dins, douts) of the training data: the dataset's `dins`/`douts`, else the last dimension of each tensor of `ds[0]`."
     ds = dls.train.dataset
@@ -345,7 +353,8 @@ def get_learner(cfg,                      # `Config` (or dict / preset name) of 
     if valid_every is None: valid_every = cfg.get('val_every') or None
     core = [TargetsAsInputs(), TrainProgress(seed, valid_every), LRSchedule(**sched), GradClip(clip)]
     core += precision_callbacks(cfg.get('precision') or '32', dev, is_flow)
-    if float(cfg.get('context_noise') or 0) > 0: core.append(ContextNoise(float(cfg['context_noise'])))
+    noise, drift = float(cfg.get('context_noise') or 0), float(cfg.get('context_drift') or 0)
+    if noise > 0 or drift > 0: core.append(ContextNoise(noise, drift=drift))
     acc = int(cfg.get('accumulate_grad_batches') or 1)
     if acc > 1: core.append(GradientAccumulation(n_acc=acc * int(getattr(dls.train, 'bs', None) or cfg.get('batch_size') or 1)))
     names = _probe_parts(model, dls)

@@ -425,12 +425,14 @@ def randomize_(m:nn.Module, std:float=0.3, seed:int=None):
         if p.is_floating_point(): p.add_(std * torch.randn(p.shape, generator=g, dtype=p.dtype).to(p.device))
     return m
 
-# %% ../../nbs/11_models.flows.ipynb #53744aae
+# %% ../../nbs/11_models.flows.ipynb #cd34ac6b
 class GaussianPrior(nn.Module):
     "Standard normal prior over every latent value."
     def log_prob(self, z): return (-0.5 * z.pow(2) - 0.5 * math.log(2 * math.pi)).flatten(1).sum(-1)
-    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None):
-        return torch.randn(shape, dtype=dtype, device=device, generator=generator) * temperature
+    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None, noise=None):
+        "A draw of `shape` scaled by `temperature`; `noise(shape, dtype, device)` replaces `torch.randn` when given."
+        g = noise(shape, dtype, device) if noise is not None else torch.randn(shape, dtype=dtype, device=device, generator=generator)
+        return g * temperature
 
 class StudentTPrior(nn.Module):
     "Multivariate Student-t prior (identity scale) over each frame's `D`-vector, `df` degrees of freedom."
@@ -442,8 +444,9 @@ class StudentTPrior(nn.Module):
         D, nu = z.shape[-1], self.df.to(z.dtype)
         c = torch.lgamma((nu + D) / 2) - torch.lgamma(nu / 2) - D / 2 * torch.log(nu * math.pi)
         return (c - (nu + D) / 2 * torch.log1p(z.pow(2).sum(-1) / nu)).flatten(1).sum(-1)
-    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None):
-        g = torch.randn(shape, dtype=dtype, device=device, generator=generator)
+    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None, noise=None):
+        "A draw of `shape` scaled by `temperature`; `noise(shape, dtype, device)` gives the Gaussian part when given."
+        g = noise(shape, dtype, device) if noise is not None else torch.randn(shape, dtype=dtype, device=device, generator=generator)
         nu = self.df.to(g.dtype)
         chi2 = torch.distributions.Gamma(nu / 2, torch.tensor(0.5, dtype=g.dtype, device=g.device)).sample(shape[:-1])
         return g / torch.sqrt(chi2 / nu).unsqueeze(-1) * temperature
@@ -476,7 +479,7 @@ def parse_scales(scales):
     if any(b for _, b in s): raise ConfigError(f"scales: checkerboard steps are not supported on sequences, got {scales!r}")
     return s
 
-# %% ../../nbs/11_models.flows.ipynb #79735fd5
+# %% ../../nbs/11_models.flows.ipynb #3ce12f39
 def _make_norm(norm, dim, bn_momentum, actnorm_scale):
     if norm is None or str(norm).lower() in ('none', ''): return None
     if norm == 'batchnorm': return BatchNormFlow(dim, momentum=bn_momentum)
@@ -553,13 +556,13 @@ class ConditionalFlow(nn.Module):
         z, ld = self(x, cond)
         return self.prior.log_prob(z) + ld
 
-    def sample(self, cond=None, temperature:float=1.0, n:int=None, z=None, generator=None):
-        "Draw `x ~ p(x | cond)` with the latent scaled by `temperature`; `n` frames when there is no condition."
+    def sample(self, cond=None, temperature:float=1.0, n:int=None, z=None, generator=None, noise=None):
+        "Draw `x ~ p(x | cond)` with the latent scaled by `temperature`; `n` frames when there is no condition; `noise`: see the priors."
         if z is None:
             if cond is None and n is None: raise ValueError("sample: give a condition or the number of frames n")
             B, N = (cond.shape[0], cond.shape[1]) if cond is not None else (1, n)
             ref = cond if cond is not None else next(self.parameters())
-            z = self.prior.sample((B, N, self.dim), temperature, dtype=ref.dtype, device=ref.device, generator=generator)
+            z = self.prior.sample((B, N, self.dim), temperature, dtype=ref.dtype, device=ref.device, generator=generator, noise=noise)
         return self.inverse(z, cond)
 
     def recurrent_nets(self):
@@ -583,7 +586,7 @@ class ConditionalFlow(nn.Module):
         finally:
             for m, f, st in saved: m.stateful, m.state = f, st
 
-# %% ../../nbs/11_models.flows.ipynb #8f28a093
+# %% ../../nbs/11_models.flows.ipynb #00ddc7b6
 class FlowModel(nn.Module):
     "Base class of conditional flow models: subclasses set `self.flow` and define `condition(inputs)`."
     output_dims: list = []
@@ -615,9 +618,9 @@ class FlowModel(nn.Module):
         return loss, {'nll': loss.detach(), 'bits_per_frame': loss.detach() / math.log(2)}
 
     @torch.no_grad()
-    def sample(self, inputs, temperature:float=1.0):
-        "Sample the outputs `[(B, L_out, D_out)]` given the inputs (latent scaled by `temperature`)."
-        return self.split_output(self.flow.sample(self.condition(inputs), temperature))
+    def sample(self, inputs, temperature:float=1.0, noise=None):
+        "Sample the outputs `[(B, L_out, D_out)]` given the inputs (latent scaled by `temperature`; `noise`: see the priors)."
+        return self.split_output(self.flow.sample(self.condition(inputs), temperature, noise=noise))
 
     @property
     def dtype(self): return next(self.parameters()).dtype

@@ -16,7 +16,7 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['DEFAULTS', 'MODEL_CLASSES', 'OPTION_HELP', 'Transflower', 'ResidualFlower']
 
-# %% ../../nbs/12_models.transflower.ipynb #60f8750e
+# %% ../../nbs/12_models.transflower.ipynb #a3cd8bae
 _TF_DEFAULTS = dict(
     dhid=512, nlayers=6, nhead=8, nlayers_inputs=2, dropout=0.1, ff_dim=None,
     input_pos_emb='t5_rel', output_pos_emb='t5_rel', rel_pos_buckets=32, rel_pos_max_distance=128,
@@ -105,11 +105,11 @@ class Transflower(FlowModel):
         parts.update(mse=mse.detach(), w=w)
         return loss, parts
 
-    def sample(self, inputs, temperature:float=1.0):
-        "Sample the output frames `[(B, N, D_j)]` given the inputs (latent scaled by `temperature`)."
+    def sample(self, inputs, temperature:float=1.0, noise=None):
+        "Sample the output frames `[(B, N, D_j)]` given the inputs (latent scaled by `temperature`; `noise(shape, dtype, device)` replaces `torch.randn`)."
         with torch.inference_mode():
             cond, mean = self.encode(inputs)
-            x = self.flow.sample(cond, temperature)
+            x = self.flow.sample(cond, temperature, noise=noise)
             if mean is not None: x = x + mean
             x = x + self.anchor(inputs)
         return self.split_output(x)
