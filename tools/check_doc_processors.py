@@ -91,32 +91,38 @@ def _notebooks(root:Path) -> list:
     cfg = get_config(cfg_name='settings.ini', path=root)
     return sorted(nbglob(cfg.nbs_path, func=Path))
 
-def check(paths, max_s:float|None=None, quiet:bool=False, timeout:float=900) -> list:
-    "Process each notebook in its own spawned process; return one result dict per notebook."
+def _run_one(p:Path, tmp:str, root:Path, max_s, timeout) -> dict:
+    "Process notebook `p` in a fresh Python process (as nbdev's `proc_nbs` does with `spawn`)."
+    dst = Path(tmp)/p.name
+    env = {**os.environ, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '1'), 'MPLBACKEND': 'Agg'}
+    code = f"import json,sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import check_doc_processors as c; print('@@RESULT@@'+json.dumps(c._one({str(p)!r}, {str(dst)!r})))"
+    t0 = time.time()
+    try:
+        r = subprocess.run([sys.executable, '-c', code], cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
+        line = next((l for l in r.stdout.splitlines()[::-1] if l.startswith('@@RESULT@@')), None)
+        res = json.loads(line[len('@@RESULT@@'):]) if line else {
+            'notebook': str(p), 'mixed': [], 'errors': [{'cell': None, 'id': None, 'source': '',
+            'error': f"processor process died (exit {r.returncode}): {(r.stderr.strip().splitlines() or [''])[-1][:300]}"}]}
+    except subprocess.TimeoutExpired:
+        res = {'notebook': str(p), 'mixed': [], 'errors': [{'cell': None, 'id': None, 'source': '', 'error': f'timed out after {timeout} s'}]}
+    res['seconds'] = round(time.time() - t0, 1)
+    if max_s is not None and res['seconds'] > max_s:
+        res['errors'].append({'cell': None, 'id': None, 'source': '', 'error': f"took {res['seconds']} s (> {max_s} s): the docs build runs something heavy"})
+    res['notebook'] = os.path.relpath(p, root)
+    res['ok'] = not res['errors'] and not res['mixed']
+    return res
+
+def check(paths, max_s:float|None=None, quiet:bool=False, timeout:float=900, workers:int=1) -> list:
+    "Process each notebook in its own spawned process (`workers` at a time); return one result dict per notebook."
+    from concurrent.futures import ThreadPoolExecutor
     root = _root()
-    out = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for p in paths:
-            p = Path(p).resolve()
-            dst = Path(tmp)/p.name
-            env = {**os.environ, 'OMP_NUM_THREADS': os.environ.get('OMP_NUM_THREADS', '1'), 'MPLBACKEND': 'Agg'}
-            code = f"import json,sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import check_doc_processors as c; print('@@RESULT@@'+json.dumps(c._one({str(p)!r}, {str(dst)!r})))"
-            t0 = time.time()
-            try:
-                r = subprocess.run([sys.executable, '-c', code], cwd=root, env=env, capture_output=True, text=True, timeout=timeout)
-                line = next((l for l in r.stdout.splitlines()[::-1] if l.startswith('@@RESULT@@')), None)
-                res = json.loads(line[len('@@RESULT@@'):]) if line else {
-                    'notebook': str(p), 'mixed': [], 'errors': [{'cell': None, 'id': None, 'source': '',
-                    'error': f"processor process died (exit {r.returncode}): {(r.stderr.strip().splitlines() or [''])[-1][:300]}"}]}
-            except subprocess.TimeoutExpired:
-                res = {'notebook': str(p), 'mixed': [], 'errors': [{'cell': None, 'id': None, 'source': '', 'error': f'timed out after {timeout} s'}]}
-            res['seconds'] = round(time.time() - t0, 1)
-            if max_s is not None and res['seconds'] > max_s:
-                res['errors'].append({'cell': None, 'id': None, 'source': '', 'error': f"took {res['seconds']} s (> {max_s} s): the docs build runs something heavy"})
-            res['notebook'] = os.path.relpath(p, root)
-            res['ok'] = not res['errors'] and not res['mixed']
-            out.append(res)
-            if not quiet: _print(res)
+    paths = [Path(p).resolve() for p in paths]
+    with tempfile.TemporaryDirectory() as tmp, ThreadPoolExecutor(max(1, workers)) as ex:
+        futs = [ex.submit(_run_one, p, tmp, root, max_s, timeout) for p in paths]
+        out = []
+        for f in futs:                                     # in notebook order
+            out.append(f.result())
+            if not quiet: _print(out[-1])
     return out
 
 def _print(r):
@@ -133,11 +139,12 @@ def main(argv=None):
     ap.add_argument('notebooks', nargs='*', help='notebooks to check (default: every notebook nbdev documents)')
     ap.add_argument('--max_s', type=float, default=None, help='fail a notebook whose processing takes longer')
     ap.add_argument('--timeout', type=float, default=900, help='give up on a notebook after this many seconds')
+    ap.add_argument('--workers', type=int, default=1, help='notebooks processed at the same time (nbdev uses one per CPU)')
     ap.add_argument('--json', default=None, help='also write the results to this JSON file')
     a = ap.parse_args(argv)
     root = _root()
     paths = a.notebooks or _notebooks(root)
-    res = check(paths, max_s=a.max_s, timeout=a.timeout)
+    res = check(paths, max_s=a.max_s, timeout=a.timeout, workers=a.workers)
     if a.json: Path(a.json).write_text(json.dumps(res, indent=1))
     bad = [r for r in res if not r['ok']]
     ncell = sum(len(r['errors']) + len(r['mixed']) for r in bad)
