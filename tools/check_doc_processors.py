@@ -20,7 +20,7 @@ the error. A processed notebook whose `show_doc` source links still end in `#LNo
 `transflower.dev.docs.source_links`). Exit status 1 when any notebook fails.
 """
 from __future__ import annotations
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, json, os, re, subprocess, sys, tempfile, time
 from pathlib import Path
 
 _MIX = 'Found cells containing imports and other code'
@@ -59,7 +59,8 @@ def _one(src:str, dst:str) -> dict:
             cell = next((i for i, c in enumerate(raw.cells) if c.cell_type == 'code' and body.strip() and body.strip() in c.source), None)
             res['mixed'].append({'cell': cell, 'id': ids[cell] if cell is not None else None, 'source': body[:400]})
     if not res['errors'] and Path(dst).exists():
-        n = Path(dst).read_text(encoding='utf-8').count('#LNone')
+        out_md = [''.join(o.get('data', {}).get('text/markdown', '')) for c in read_nb(dst).cells for o in c.get('outputs', [])]
+        n = sum(len(re.findall(r'\]\(https?://[^)\s]*#LNone\)', m)) for m in out_md)     # links of show_doc outputs
         if n: res['errors'].append({'cell': None, 'id': None, 'source': '',
                                     'error': f"{n} source link(s) end in #LNone (is `procs = transflower.dev.docs:source_links` in settings.ini?)"})
     # nbdev stops at the first error; list every mixed cell of the notebook too, with nbdev's own test (`_do_eval`)
