@@ -34,7 +34,9 @@ def _axis_matrices(angles_rad, axis):
     R[..., k, j] = s; R[..., k, k] = c
     return R
 
-def euler_to_matrix(angles_deg, order:str='ZXY'):
+def euler_to_matrix(angles_deg, # Euler angles `(..., 3)` in degrees, in the order of `order`
+                    order:str='ZXY', # the rotation order, as in BVH channel lists (intrinsic)
+                   ):
     "Rotation matrices `(..., 3, 3)` from Euler angles `(..., 3)` in degrees, intrinsic in `order` (BVH semantics)."
     order = _check_order(order)
     a = np.radians(np.asarray(angles_deg, dtype=np.float64))
@@ -43,7 +45,9 @@ def euler_to_matrix(angles_deg, order:str='ZXY'):
     R = R @ _axis_matrices(a[..., 1], order[1])
     return R @ _axis_matrices(a[..., 2], order[2])
 
-def matrix_to_euler(R, order:str='ZXY'):
+def matrix_to_euler(R, # rotation matrices `(..., 3, 3)`
+                    order:str='ZXY', # the rotation order, as in BVH channel lists (intrinsic)
+                   ):
     "Euler angles `(..., 3)` in degrees, intrinsic in `order`, of rotation matrices `(..., 3, 3)` (inverse of `euler_to_matrix`)."
     from scipy.spatial.transform import Rotation
     order = _check_order(order)
@@ -62,13 +66,13 @@ _CHANNEL_RE = re.compile(r'^([XYZ])(position|rotation)$')
 @dataclass(repr=False)
 class Motion:
     "A BVH motion: skeleton (names, parents, offsets, channels, end sites), frame time and a `(T, C)` channel array."
-    joint_names: list
-    parents: np.ndarray
-    offsets: np.ndarray
-    channels: list
-    end_sites: dict = field(default_factory=dict)
-    frame_time: float = 1/60
-    values: np.ndarray = None
+    joint_names: list  # joint names, in file order
+    parents: np.ndarray  # `(J,)` index of each joint's parent, -1 for a root
+    offsets: np.ndarray  # `(J, 3)` joint offsets from the parent
+    channels: list  # for each joint, its channel names in file order (e.g. `['Zrotation', 'Xrotation', 'Yrotation']`)
+    end_sites: dict = field(default_factory=dict)  # joint index -> `(3,)` offset of its End Site
+    frame_time: float = 1/60  # seconds per frame
+    values: np.ndarray = None  # `(T, C)` channel values, columns in file order (float64)
 
     def __post_init__(self):
         self.joint_names = [str(n) for n in self.joint_names]
@@ -111,7 +115,9 @@ class Motion:
         "Names `'<joint>_<channel>'` of the columns of `values`, e.g. `'Hips_Xposition'`."
         return [f"{n}_{c}" for n, cs in zip(self.joint_names, self.channels) for c in cs]
 
-    def joint_index(self, joint):
+    def joint_index(self,
+                    joint, # a joint name or index
+                   ):
         "Index of a joint given by name or index."
         if isinstance(joint, (int, np.integer)):
             if not 0 <= joint < self.n_joints: raise ConfigError(f"joint index {joint} out of range (0..{self.n_joints-1})")
@@ -119,32 +125,45 @@ class Motion:
         try: return self.joint_names.index(joint)
         except ValueError: raise ConfigError(f"no joint named {joint!r} (joints: {', '.join(self.joint_names)})") from None
 
-    def channel_index(self, joint, channel:str):
+    def channel_index(self,
+                      joint, # a joint name or index
+                      channel:str, # a channel name such as 'Zrotation' or 'Xposition'
+                     ):
         "Column of `values` holding `channel` (e.g. 'Zrotation') of `joint` (name or index)."
         j = self.joint_index(joint)
         try: return int(self._starts[j]) + self.channels[j].index(channel)
         except ValueError: raise ConfigError(f"joint {self.joint_names[j]!r} has no channel {channel!r} (has {self.channels[j]})") from None
 
-    def joint_columns(self, joint):
+    def joint_columns(self,
+                      joint, # a joint name or index
+                     ):
         "Columns of `values` of all channels of `joint`, in file order."
         j = self.joint_index(joint); return np.arange(self._starts[j], self._starts[j+1])
 
-    def rotation_columns(self, joint):
+    def rotation_columns(self,
+                         joint, # a joint name or index
+                        ):
         "Columns of the rotation channels of `joint`, in its rotation order."
         j = self.joint_index(joint)
         return np.array([self._starts[j] + i for i, c in enumerate(self.channels[j]) if c.endswith('rotation')], dtype=np.int64)
 
-    def position_columns(self, joint):
+    def position_columns(self,
+                         joint, # a joint name or index
+                        ):
         "Columns of the position channels of `joint`, in file order."
         j = self.joint_index(joint)
         return np.array([self._starts[j] + i for i, c in enumerate(self.channels[j]) if c.endswith('position')], dtype=np.int64)
 
-    def rotation_order(self, joint):
+    def rotation_order(self,
+                       joint, # a joint name or index
+                      ):
         "Rotation order of `joint` as a string such as 'ZXY' (read from its channels; '' if it has none)."
         j = self.joint_index(joint)
         return ''.join(c[0] for c in self.channels[j] if c.endswith('rotation'))
 
-    def children(self, joint):
+    def children(self,
+                 joint, # a joint name or index
+                ):
         "Indices of the direct children of `joint`."
         j = self.joint_index(joint); return [int(i) for i in np.nonzero(self.parents == j)[0]]
 
@@ -152,13 +171,19 @@ class Motion:
         "A deep copy."
         return _copy.deepcopy(self)
 
-    def with_values(self, values, frame_time=None):
+    def with_values(self,
+                    values, # `(T, C)` channel values for this skeleton
+                    frame_time=None, # seconds per frame (default: this motion's)
+                   ):
         "A new `Motion` with this skeleton (copied) and new channel `values` (and optionally a new frame time)."
         return Motion(list(self.joint_names), self.parents.copy(), self.offsets.copy(), [list(c) for c in self.channels],
                       {k: v.copy() for k, v in self.end_sites.items()},
                       self.frame_time if frame_time is None else frame_time, np.array(values, dtype=np.float64))
 
-    def same_skeleton(self, other, atol:float=1e-6):
+    def same_skeleton(self,
+                      other, # another `Motion`
+                      atol:float=1e-6, # absolute tolerance on the offsets
+                     ):
         "True when `other` has the same joints, parents, channels, end sites and (to `atol`) offsets."
         return (self.joint_names == other.joint_names and np.array_equal(self.parents, other.parents)
                 and self.channels == other.channels and np.allclose(self.offsets, other.offsets, atol=atol, rtol=0)
@@ -166,8 +191,17 @@ class Motion:
                 and all(np.allclose(v, other.end_sites[k], atol=atol, rtol=0) for k, v in self.end_sites.items()))
 
     @classmethod
-    def from_skeleton(cls, joint_names, parents, offsets, rotation_order:str='ZXY', end_sites=None,
-                      frame_time:float=1/60, values=None, n_frames:int=1, root_position:bool=True):
+    def from_skeleton(cls,
+                      joint_names, # joint names
+                      parents, # index of each joint's parent, -1 for a root
+                      offsets, # `(J, 3)` offsets from the parent
+                      rotation_order:str='ZXY', # rotation channel order of every joint
+                      end_sites=None, # joint index -> End Site offset
+                      frame_time:float=1/60, # seconds per frame
+                      values=None, # `(T, C)` channel values (default: zeros)
+                      n_frames:int=1, # number of frames when `values` is None
+                      root_position:bool=True, # give roots position channels
+                     ):
         "Build a `Motion` in code: roots get `X/Y/Zposition` + rotations, other joints rotations in `rotation_order`."
         order = _check_order(rotation_order)
         parents = np.asarray(parents, dtype=np.int64)
@@ -275,7 +309,8 @@ def _locate_bad_row(lines, first_line, C, path):
             if not np.isfinite(v): raise DataError(f"line {ln}: non-finite value {p!r} in frame row", path)
     raise DataError(f"line {first_line}: could not parse the frame rows", path)
 
-def read_bvh(path) -> Motion:
+def read_bvh(path, # the `.bvh` file
+            ) -> Motion:
     "Read a BVH file into a `Motion` (skeleton, frame time and all channel values as float64)."
     path = Path(path)
     if not path.exists(): raise DataError("file not found", path)
@@ -322,7 +357,10 @@ def read_bvh(path) -> Motion:
     return Motion(names, parents, offsets, channels, end_sites, hdr['time'], values)
 
 # %% ../nbs/01_bvh.ipynb #86149535
-def write_bvh(motion:Motion, path, precision:int=6):
+def write_bvh(motion:Motion, # the motion to write
+              path, # the `.bvh` file to write (atomically)
+              precision:int=6, # decimals printed for each value
+             ):
     "Write `motion` as a standard BVH file (atomically), values printed with `precision` decimals."
     path = Path(path)
     if precision < 0: raise ConfigError(f"precision must be >= 0, got {precision}")
@@ -371,7 +409,10 @@ def _local_translations(motion, j, T):
         if c.endswith('position'): t[:, _AXES[c[0]]] = motion.values[:, start[0] + i]
     return t
 
-def forward_kinematics(motion:Motion, return_rotations:bool=False, end_sites:bool=False):
+def forward_kinematics(motion:Motion, # the motion
+                       return_rotations:bool=False, # also return world rotations `(T, J, 3, 3)`
+                       end_sites:bool=False, # append End Site positions as extra joints
+                      ):
     "World joint positions `(T, J, 3)` (and, optionally, world rotations `(T, J, 3, 3)`), vectorised over frames."
     T, J = motion.n_frames, motion.n_joints
     pos, rot = np.zeros((T, J, 3)), np.zeros((T, J, 3, 3))

@@ -11,8 +11,10 @@ from .core import TransflowerError, set_threads
 __all__ = ['BENCHMARKS', 'run_cli', 'features', 'train', 'evaluate', 'demo', 'select', 'docs', 'export', 'bench', 'import_',
            'generate']
 
-# %% ../nbs/50_cli.ipynb #2bae66ba
-def run_cli(target:str, argv=None):
+# %% ../nbs/50_cli.ipynb #a0548deb
+def run_cli(target:str, # the command-line function, as 'module:function'
+            argv=None, # the arguments (default: `sys.argv[1:]`)
+           ):
     "Run the command-line function `target` ('module:function'), exiting with a one-line reason on bad input."
     mod_name, fn_name = target.split(':')
     try:
@@ -31,21 +33,22 @@ def run_cli(target:str, argv=None):
     except KeyboardInterrupt:
         sys.exit("interrupted")
 
-# %% ../nbs/50_cli.ipynb #5d61fb49
+# %% ../nbs/50_cli.ipynb #9cb0ff59
 def features(): "Extract features for paired X.wav + X.bvh files."; return run_cli('transflower.features.extract:features_cli')
 def train(): "Train a model from a preset or YAML config."; return run_cli('transflower.train:train_cli')
 def evaluate(): "Evaluate an experiment and write a metrics report."; return run_cli('transflower.evaluate:eval_cli')
 def demo(): "The whole pipeline on the built-in sample data."; return run_cli('transflower.demo:demo_cli')
 def select(): "Choose the checkpoint that dances best."; return run_cli('transflower.select:select_cli')
-def docs(): "Build the documentation site offline."; return run_cli('transflower.docs:docs_cli')
+def docs(): "Build the documentation site offline."; return run_cli('transflower.dev.docs:docs_cli')
 
 # %% ../nbs/50_cli.ipynb #99a12585
 def export(): "Export one generation step to ONNX or TorchScript."; return run_cli('transflower.export:export_cli')
 
-# %% ../nbs/50_cli.ipynb #1203d54c
+# %% ../nbs/50_cli.ipynb #d574fba9
 BENCHMARKS = ['data', 'features', 'models', 'train', 'generate']
 
-def bench(argv=None):
+def bench(argv=None, # the arguments (default: `sys.argv[1:]`)
+         ):
     "Run a benchmark: `transflower_bench data|features|models|train|generate [--quick] [--threads N] [--precision P]`."
     p = argparse.ArgumentParser(prog='transflower_bench', description='Benchmarks that print measured figures.')
     p.add_argument('name', choices=BENCHMARKS, help='which benchmark to run')

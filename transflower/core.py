@@ -22,7 +22,10 @@ class TransflowerError(Exception):
 
 class DataError(TransflowerError, ValueError):
     "A data file or folder is missing, malformed or inconsistent."
-    def __init__(self, msg, path=None):
+    def __init__(self,
+                 msg, # what is wrong
+                 path=None, # the file or folder at fault (prefixed to the message)
+                ):
         self.path = None if path is None else Path(path)
         super().__init__(f"{path}: {msg}" if path is not None else msg)
 
@@ -31,7 +34,10 @@ class ConfigError(TransflowerError, ValueError):
 
 class WriteError(TransflowerError, OSError):
     "An output file could not be written (disk full, read-only folder, no permission); the message names it."
-    def __init__(self, code, msg): super().__init__(code, msg); self.msg = msg
+    def __init__(self,
+                 code, # the `errno` of the failed write
+                 msg, # the one-line message, naming the file
+                ): super().__init__(code, msg); self.msg = msg
     def __str__(self): return self.msg
 
 # %% ../nbs/00_core.ipynb #b9bf5423
@@ -45,7 +51,9 @@ _SHORT_WRITE = re.compile(r'^\d+ requested and \d+ written$')   # numpy's words 
 
 def _short_write(e) -> bool: return isinstance(e, OSError) and e.errno is None and bool(_SHORT_WRITE.match(str(e).strip()))
 
-def write_error(e:OSError, path=None) -> WriteError:
+def write_error(e:OSError, # the `OSError` raised while writing
+                path=None, # the file being written (default: the one `e` names)
+               ) -> WriteError:
     "A one-line `WriteError` for the `OSError` `e` raised while writing `path` (or the file `e` names)."
     if isinstance(e, WriteError): return e
     f = e.filename if getattr(e, 'filename', None) else path
@@ -53,13 +61,17 @@ def write_error(e:OSError, path=None) -> WriteError:
     else: code, why = e.errno, e.strerror or str(e).splitlines()[0] or type(e).__name__
     return WriteError(code, f"{f}: cannot write ({why})" if f is not None else f"cannot write ({why})")
 
-def is_write_error(e:BaseException) -> bool:
+def is_write_error(e:BaseException, # any exception
+                  ) -> bool:
     "Whether `e` is an `OSError` of the kinds a full disk or a read-only/forbidden folder raise."
     return isinstance(e, OSError) and not isinstance(e, FileNotFoundError) and (
         isinstance(e, WriteError) or e.errno in _WRITE_ERRNOS or _short_write(e))
 
 @contextlib.contextmanager
-def atomic_write(path, mode='wb', **kwargs):
+def atomic_write(path, # the file to write (replaced only on success)
+                 mode='wb', # `open` mode of the temporary file ('wb' or 'w')
+                 **kwargs, # passed to `open` (e.g. `encoding`)
+                ):
     """Open a temporary file beside `path` for writing; on success rename it over `path` (atomic on POSIX).
     The temporary file is named `.NAME.PID-XXXXXXXX.tmp` (see `clean_stale_temps`); a full disk or a read-only
     folder raises a one-line `WriteError` naming `path`, and the old `path`, if any, is left as it was."""
@@ -80,21 +92,29 @@ def atomic_write(path, mode='wb', **kwargs):
         if is_write_error(e): raise write_error(e, path) from None
         raise
 
-def save_npy(path, arr):
+def save_npy(path, # the `.npy` file to write
+             arr, # the array to save
+            ):
     "Save `arr` as `.npy` at `path` atomically."
     with atomic_write(path, 'wb') as f: np.save(f, np.asarray(arr))
     return Path(path)
 
-def save_text(path, text):
+def save_text(path, # the file to write
+              text, # its new content (UTF-8)
+             ):
     "Write `text` to `path` atomically."
     with atomic_write(path, 'w', encoding='utf-8') as f: f.write(text)
     return Path(path)
 
-def save_json(path, obj, **kwargs):
+def save_json(path, # the `.json` file to write
+              obj, # a JSON-serialisable object
+              **kwargs, # passed to `json.dumps` (`indent=2` unless given)
+             ):
     "Write `obj` as indented JSON to `path` atomically."
     return save_text(path, json.dumps(obj, indent=2, **kwargs) + '\n')
 
-def load_json(path):
+def load_json(path, # the `.json` file to read
+             ):
     "Read a JSON file, with an error naming the file when it is missing or malformed."
     path = Path(path)
     if not path.exists(): raise DataError("file not found", path)
@@ -106,7 +126,8 @@ _TEMP_PATTERNS = (re.compile(r'^\..+\.(\d+)-[A-Za-z0-9_]{6,}\.tmp$'),    # atomi
                   re.compile(r'^\..+\.tmp(\d+)\.[A-Za-z0-9]+$'))          # render_video: .X.tmpPID.mp4
 _OLD_TEMP_PATTERNS = (re.compile(r'^\..+\.[A-Za-z0-9_]{8}\.tmp$'), re.compile(r'^\..+\.tmp$'))
 
-def pid_alive(pid:int) -> bool:
+def pid_alive(pid:int, # a process id
+             ) -> bool:
     "Whether a process `pid` runs on this machine."
     if pid <= 0: return False
     try: os.kill(pid, 0)
@@ -114,14 +135,18 @@ def pid_alive(pid:int) -> bool:
     except PermissionError: return True
     return True
 
-def exit_reason(code) -> str:
+def exit_reason(code, # the return code of a child process (negative: killed by that signal)
+               ) -> str:
     "A child process's return code in words: `SIGSEGV` for one killed by a signal (negative code), else `exit status N`."
     import signal
     if code is None or code >= 0: return f'exit status {code}'
     try: return signal.Signals(-code).name
     except ValueError: return f'signal {-code}'
 
-def clean_stale_temps(folder, recursive:bool=True, all_stale:bool=False) -> list:
+def clean_stale_temps(folder, # where to look for temporary files
+                      recursive:bool=True, # also look in sub-folders
+                      all_stale:bool=False, # also remove temporary files of processes still running (only when none of ours can be writing)
+                     ) -> list:
     "Remove our temporary files in `folder` left by processes that no longer run (see above); returns their paths."
     folder, out = Path(folder), []
     if not folder.is_dir(): return out
@@ -134,7 +159,8 @@ def clean_stale_temps(folder, recursive:bool=True, all_stale:bool=False) -> list
     return sorted(out)
 
 # %% ../nbs/00_core.ipynb #ce3f3755
-def seed_everything(seed:int=42):
+def seed_everything(seed:int=42, # the seed for `random`, NumPy and torch
+                   ):
     "Seed Python, NumPy and torch (CPU and CUDA) so that runs are reproducible."
     import torch
     random.seed(seed); np.random.seed(seed % 2**32)
@@ -142,7 +168,9 @@ def seed_everything(seed:int=42):
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
     return seed
 
-def check_device(device=None, option:str='--device'):
+def check_device(device=None, # a torch device name ('cpu', 'cuda', 'cuda:1', ...) or None for `default_device()`
+                 option:str='--device', # the option name the error message cites
+                ):
     "`torch.device(device)` (None: `default_device()`), with a one-line error for an unknown device or a GPU this machine lacks."
     import torch
     if device is None or device == '': return default_device()
@@ -159,7 +187,8 @@ def check_device(device=None, option:str='--device'):
         raise ConfigError(f"{option} {device}: MPS is not available on this machine (use cpu)")
     return dev
 
-def default_device(use_cuda=None):
+def default_device(use_cuda=None, # True: CUDA, False: CPU, None: CUDA when available
+                  ):
     "The torch device to use: CUDA when available (or when `use_cuda=True`), else CPU."
     import torch
     if use_cuda is None: use_cuda = torch.cuda.is_available()
@@ -282,7 +311,11 @@ def autocast_regions(model, # the model whose transformer sub-modules run in `dt
             else: m.forward = prev
 
 # %% ../nbs/00_core.ipynb #70172cd6
-def listify_arg(x, n:int=None, cast=None, name:str='argument'):
+def listify_arg(x, # a list, a comma-separated string (`'69,85'`) or a single value
+                n:int=None, # the length wanted (a single value is repeated); None: any
+                cast=None, # a type each element is converted to (e.g. `int`)
+                name:str='argument', # the option name the error message cites
+               ):
     "Turn a list, a comma-separated string or a scalar into a list; broadcast a single value to length `n`."
     if x is None: out = []
     elif isinstance(x, str): out = [s.strip() for s in x.split(',') if s.strip() != '']
@@ -306,7 +339,11 @@ def _dpkg_files(package):
     except (OSError, subprocess.TimeoutExpired): return ()
     return tuple(out.stdout.splitlines()) if out.returncode == 0 else ()
 
-def find_system_file(name:str, package:str, env_var:str=None, required=True):
+def find_system_file(name:str, # the file name to look for
+                     package:str, # the Debian package that ships it (named in the error)
+                     env_var:str=None, # an environment variable naming a folder searched first
+                     required=True, # raise `DataError` when it is missing (else return None)
+                    ):
     "Path of the file `name` shipped by the Debian `package` (or found in the folder `$env_var`)."
     if env_var and os.environ.get(env_var):
         p = Path(os.environ[env_var])
@@ -322,16 +359,24 @@ def find_system_file(name:str, package:str, env_var:str=None, required=True):
                         f"(apt-get install {package}){' or set '+env_var if env_var else ''}", name)
     return None
 
-def cmu_bvh_path(name='01_01.bvh', required=True):
+def cmu_bvh_path(name='01_01.bvh', # the BVH file name
+                 required=True, # raise `DataError` when the package is not installed (else return None)
+                ):
     "Path of a BVH file from the `assimp-testmodels` package (CMU `01_01.bvh`, `01_03.bvh`, `Boxing_Toes.bvh`)."
     return find_system_file(name, 'assimp-testmodels', 'TF_BVH_DIR', required)
 
-def music_path(name='loop_mika.flac', required=True):
+def music_path(name='loop_mika.flac', # the sample file name
+               required=True, # raise `DataError` when the package is not installed (else return None)
+              ):
     "Path of a CC0 music loop from the `sonic-pi-samples` package (e.g. `loop_mika.flac`, `loop_amen_full.flac`)."
     return find_system_file(name, 'sonic-pi-samples', 'TF_MUSIC_DIR', required)
 
 # %% ../nbs/00_core.ipynb #1b538494
-def progress(it, total=None, desc:str='', disable:bool=False):
+def progress(it, # the iterable
+             total=None, # its length, when `len(it)` does not work
+             desc:str='', # a label (unused by fastprogress; kept for callers)
+             disable:bool=False, # iterate without a bar
+            ):
     "Iterate over `it` with a fastprogress bar (console or notebook); `disable=True` iterates silently."
     if disable: return it
     from fastprogress.fastprogress import progress_bar
@@ -339,7 +384,8 @@ def progress(it, total=None, desc:str='', disable:bool=False):
     if desc: pb.comment = desc
     return pb
 
-def ensure_dir(path):
+def ensure_dir(path, # the folder
+              ):
     "Create `path` (and parents) if needed and return it as a `Path` (a read-only or full disk: one-line `WriteError`)."
     p = Path(path)
     try: p.mkdir(parents=True, exist_ok=True)
@@ -349,6 +395,7 @@ def ensure_dir(path):
         raise
     return p
 
-def package_path(*parts):
+def package_path(*parts, # path parts inside the package folder
+                ):
     "Path of a file shipped inside the `transflower` package (e.g. `package_path('configs')`)."
     return Path(__file__).parent.joinpath(*parts)

@@ -22,7 +22,12 @@ def _split(ids):
     k = 3 if len(ids) >= 12 else 2 if len(ids) >= 6 else 1
     return {'train': ids[:-2 * k], 'val': ids[-2 * k:-k], 'test': ids[-k:]}
 
-def make_demo_data(data_dir, n_sequences:int=10, seconds:float=20., seed:int=0, show_progress:bool=True) -> Path:
+def make_demo_data(data_dir, # the folder to write into
+                   n_sequences:int=10, # number of songs (the last 3 are held out for testing, the 3 before for validation)
+                   seconds:float=20., # length of each song (s)
+                   seed:int=0, # seed of the generator
+                   show_progress:bool=True, # show a progress bar
+                  ) -> Path:
     "Write `n_sequences` synthetic songs + dances (`sample_NNN.wav/.bvh`) and split lists into `data_dir`, skipping those present."
     from transflower.data.synthetic import make_sample, save_sample
     if n_sequences < 3: raise ConfigError(f"the demo needs at least 3 sequences (train, val, test), got {n_sequences}")
@@ -135,7 +140,14 @@ def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, t
         print(f"demo done in {files['seconds']:.0f} s: " + ', '.join(str(p) for p in shown))
     return files
 
-def demo_report(exp, data, ids, out_dir, temperature:float=1.0, seed:int=0, checkpoint:str=None) -> dict:
+def demo_report(exp, # the experiment folder
+                data, # the features folder
+                ids, # the sequence ids of the songs to dance to
+                out_dir, # the folder for `dance_report.json` and `hips_vs_beats.png`
+                temperature:float=1.0, # sampling temperature
+                seed:int=0, # random seed of the sampling
+                checkpoint:str=None, # checkpoint to use (default: the selected or newest one)
+               ) -> dict:
     "Score the experiment's dances to the songs `ids` (`transflower.select.dance_report`), write `dance_report.json` and `hips_vs_beats.png` into `out_dir`."
     from transflower.generate import load_dancer
     from transflower.select import dance_report

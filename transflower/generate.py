@@ -19,20 +19,23 @@ __all__ = ['GenerationPlan', 'inference_precision', 'check_temperature', 'genera
            'seed_from_bvh', 'seed_from_dataset', 'find_pipelines', 'load_dancer', 'dance_for_song', 'generate_cli',
            'generate_sequence', 'generate_sequence_cli', 'learner_pipelines', 'Dance']
 
-# %% ../nbs/31_generate.ipynb #4b6ab2ed
+# %% ../nbs/31_generate.ipynb #ddf482bd
 @dataclass
 class GenerationPlan:
     "The windows of one generation step: which inputs are autoregressive, conditioning or sequence-level."
-    input_modalities: list
-    output_modalities: list
-    in_lengths: list
-    in_offsets: list
-    out_lengths: list
-    out_offsets: list
+    input_modalities: list  # names of the input modalities, in model order
+    output_modalities: list  # names of the output modalities
+    in_lengths: list  # window length of each input
+    in_offsets: list  # window offset of each input (frames from the sample start)
+    out_lengths: list  # window length of each output
+    out_offsets: list  # window offset of each output
     single: list            # input indices of sequence-level ('single') modalities
 
     @classmethod
-    def from_config(cls, cfg, lengths:dict=None):
+    def from_config(cls,
+                    cfg, # a model configuration dict
+                    lengths:dict=None, # step windows that replace the configuration's (as `model.generation_lengths()` returns them)
+                   ):
         "The plan of a configuration; `lengths` (as `model.generation_lengths()`) replaces its windows."
         ins = listify_arg(cfg['input_modalities'], name='input_modalities')
         outs = listify_arg(cfg['output_modalities'], name='output_modalities')
@@ -50,7 +53,9 @@ class GenerationPlan:
                    [i for i, f in enumerate(fix) if f == 'single'])
 
     @classmethod
-    def from_model(cls, model):
+    def from_model(cls,
+                   model, # a model of the library (with `cfg`)
+                  ):
         "The plan of `model`: modalities from `model.cfg`, step windows from `model.generation_lengths()` if it has one."
         gl = model.generation_lengths() if hasattr(model, 'generation_lengths') else None
         return cls.from_config(model.cfg, gl)
@@ -86,11 +91,15 @@ class GenerationPlan:
         "How many predicted frames one step can keep (the output length)."
         return min(self.out_lengths[j] for _, j in self.ar)
 
-    def n_steps(self, cond_len:int) -> int:
+    def n_steps(self,
+                cond_len:int, # frames of the conditioning sequences (e.g. the song's audio features)
+               ) -> int:
         "Number of one-frame steps whose conditioning windows lie inside sequences of `cond_len` frames (no padding)."
         return cond_len - self.cond_reach + 1
 
-    def describe(self, fps:float=20.) -> str:
+    def describe(self,
+                 fps:float=20., # frames per second, to state windows in seconds
+                ) -> str:
         "One line per input: what step `t` reads."
         rows = []
         for k, m in enumerate(self.input_modalities):
@@ -115,7 +124,7 @@ def inference_precision(model, # the model that will run inside the block
     dtype = {'bf16': torch.bfloat16, 'fp16': torch.float16}.get(used)
     with autocast_regions(model, dtype, dev.type, enabled=dtype is not None): yield used
 
-# %% ../nbs/31_generate.ipynb #587849d8
+# %% ../nbs/31_generate.ipynb #a8d87d9f
 def _as_tensor(x, device, dtype=torch.float32):
     if torch.is_tensor(x): return x.to(device=device, dtype=dtype)
     return torch.as_tensor(np.asarray(x), dtype=dtype, device=device)
@@ -147,7 +156,8 @@ def _generation_mode(model):
     try: yield
     finally: model.train(was)
 
-def check_temperature(t) -> float:
+def check_temperature(t, # the temperature (a number or a numeric string)
+                     ) -> float:
     "The sampling temperature as a float, refusing negative or non-finite values (0: the flow's most likely output)."
     try: v = float(t)
     except (TypeError, ValueError): raise ConfigError(f"temperature: expected a number, got {t!r}") from None
@@ -251,15 +261,20 @@ class CorrelatedNoise:
         else: self.prev = self.rho * self.prev + math.sqrt(1 - self.rho ** 2) * e
         return self.prev
 
-def correlated_noise(model, rho:float=0.):
+def correlated_noise(model, # a model of the library (its `sample` must accept `noise`)
+                     rho:float=0., # correlation of the latent noise between consecutive generation steps (0: independent noise)
+                    ):
     "A `CorrelatedNoise` for `model.sample(..., noise=)`, or None for independent noise (`rho` 0); checks the model accepts it."
     if not rho: return None
     if 'noise' not in inspect.signature(model.sample).parameters:
         raise ConfigError(f"noise_corr: {type(model).__name__} samples without latent noise control; use noise_corr 0")
     return CorrelatedNoise(rho)
 
-# %% ../nbs/31_generate.ipynb #8acb1ae8
-def seed_from_bvh(path, motion_pipeline, n_frames:int=None):
+# %% ../nbs/31_generate.ipynb #d18aaab4
+def seed_from_bvh(path, # the `.bvh` file
+                  motion_pipeline, # the fitted `MotionPipeline` of the experiment
+                  n_frames:int=None, # how many frames to keep (None: all)
+                 ):
     "Scaled features of the first `n_frames` frames (all if None) of a BVH file, through a fitted `MotionPipeline`."
     from transflower.bvh import read_bvh
     path = Path(path)
@@ -270,7 +285,11 @@ def seed_from_bvh(path, motion_pipeline, n_frames:int=None):
                         f"the model needs {n_frames} ({n_frames / motion_pipeline.fps:.2f} s)", path)
     return x if n_frames is None else x[:n_frames]
 
-def seed_from_dataset(data_dir, seq_id:str, feature_name:str, n_frames:int=None):
+def seed_from_dataset(data_dir, # the features folder
+                      seq_id:str, # the sequence id
+                      feature_name:str, # the feature (modality) name, e.g. 'expmap_cr_scaled_20'
+                      n_frames:int=None, # how many rows to keep (None: all)
+                     ):
     "The first `n_frames` rows of a dataset sequence's feature file `<data_dir>/<seq_id>.<feature_name>.npy`."
     p = Path(data_dir)/f"{seq_id}.{feature_name}.npy"
     if not p.is_file(): raise DataError("feature file not found", p)
@@ -279,8 +298,10 @@ def seed_from_dataset(data_dir, seq_id:str, feature_name:str, n_frames:int=None)
     if n_frames is not None and len(x) < n_frames: raise DataError(f"the seed has {len(x)} frames, the model needs {n_frames}", p)
     return np.array(x if n_frames is None else x[:n_frames], dtype=np.float32)
 
-# %% ../nbs/31_generate.ipynb #4f7ccd54
-def find_pipelines(folder, modalities) -> dict:
+# %% ../nbs/31_generate.ipynb #912d1d7f
+def find_pipelines(folder, # an experiment or features folder
+                   modalities, # the modality names to find
+                  ) -> dict:
     "Saved feature pipelines for `modalities` anywhere inside `folder`: modality -> fitted pipeline."
     from transflower.features.motion import MotionPipeline
     from transflower.features.audio import AudioPipeline
@@ -291,7 +312,10 @@ def find_pipelines(folder, modalities) -> dict:
             if hits: out[m] = cls.load(hits[0].parent, m); break
     return out
 
-def load_dancer(exp_dir, checkpoint:str=None, device=None):
+def load_dancer(exp_dir, # the experiment folder
+                checkpoint:str=None, # a checkpoint file name or path (default: the selected or newest one)
+                device=None, # torch device (default: `default_device()`)
+               ):
     "`(model, cfg, pipelines)` of a trained experiment folder (config, checkpoint, feature pipelines); model in eval mode."
     from transflower.train import load_experiment as load_trained  # (cfg, model, info)
     exp = Path(exp_dir)
@@ -337,7 +361,7 @@ def _generate_for_song(exp_or_model, song, seed_bvh=None, seed_motion=None, temp
                 exp_name=exp_name, audio=audio, seed_src=seed_src, temperature=temperature, num_samples=num_samples,
                 seed=seed, frames_per_step=frames_per_step, secs=secs)
 
-# %% ../nbs/31_generate.ipynb #854c29d4
+# %% ../nbs/31_generate.ipynb #b6fb437b
 def _resolve_model(exp_or_model, pipelines=None, checkpoint=None, device=None):
     if isinstance(exp_or_model, (str, Path)):
         if device is not None: check_device(device, 'device')
@@ -347,16 +371,16 @@ def _resolve_model(exp_or_model, pipelines=None, checkpoint=None, device=None):
     else: model, cfg, pipes = exp_or_model, exp_or_model.cfg, {}
     return model, cfg, {**pipes, **(pipelines or {})}, type(model).__name__
 
-def dance_for_song(exp_or_model,           # experiment folder, `(model, cfg, pipelines)` from `load_dancer`, or a model
-                   song,                   # audio file (wav, flac, mp3, ...)
-                   out_dir,                # folder for the outputs (created if needed)
-                   seed_bvh=None,          # BVH file whose first frames seed the dance (default: the neutral pose)
-                   seed_motion=None,       # or: scaled seed features `(T, D)` (e.g. `seed_from_dataset`)
-                   temperature:float=1.0,  # scale of the flow's latent noise
-                   num_samples:int=1,      # dances generated together
-                   seed:int=0,             # random seed
-                   bvh:bool=True,          # write `.bvh` files
-                   video:bool=False,       # write `.mp4` files (stick figure + music)
+def dance_for_song(exp_or_model, # experiment folder, `(model, cfg, pipelines)` from `load_dancer`, or a model
+                   song, # audio file (wav, flac, mp3, ...)
+                   out_dir, # folder for the outputs (created if needed)
+                   seed_bvh=None, # BVH file whose first frames seed the dance (default: the neutral pose)
+                   seed_motion=None, # or: scaled seed features `(T, D)` (e.g. `seed_from_dataset`)
+                   temperature:float=1.0, # scale of the flow's latent noise
+                   num_samples:int=1, # dances generated together
+                   seed:int=0, # random seed
+                   bvh:bool=True, # write `.bvh` files
+                   video:bool=False, # write `.mp4` files (stick figure + music)
                    include_seed:bool=True, # outputs start with the seed (frame 0 = song start)
                    n_frames:int=None,      # generate at most this many frames (default: the whole song)
                    frames_per_step:int=1,  # predicted frames kept per step
@@ -364,7 +388,7 @@ def dance_for_song(exp_or_model,           # experiment folder, `(model, cfg, pi
                    checkpoint=None,        # checkpoint name or path inside the experiment
                    device=None,            # torch device (default: CUDA if available)
                    video_size:int=480,     # video width and height (pixels)
-                   show_progress:bool=True,
+                   show_progress:bool=True, # show a progress bar over the generation steps
                    precision:str=None,     # 'fp32', 'bf16' or 'auto' (see `generate`); None: 'fp32'
                    threads:int=None,       # torch CPU threads during generation (None: `core.default_threads()`)
                   ) -> dict:

@@ -20,7 +20,13 @@ __all__ = ['Camera', 'skeleton_edges', 'PoseDrawer', 'pose_strip', 'ffmpeg_exe',
 # %% ../nbs/30_render.ipynb #c433ea49
 class Camera:
     "A fixed perspective camera (Y-up world) framing a whole motion; `project` maps `(..., 3)` points to `(..., 2)`."
-    def __init__(self, positions, azimuth:float=35., elevation:float=20., margin:float=0.15, fov:float=30.):
+    def __init__(self,
+                 positions, # `(T, J, 3)` world positions the camera must frame (all frames)
+                 azimuth:float=35., # horizontal angle of the view, degrees
+                 elevation:float=20., # angle above the horizon, degrees
+                 margin:float=0.15, # extra space around the motion, as a fraction of its size
+                 fov:float=30., # field of view, degrees
+                ):
         P = np.asarray(positions, dtype=np.float64).reshape(-1, 3)
         lo, hi = P.min(0), P.max(0)
         lo[1] = min(lo[1], 0.); hi[1] = max(hi[1], 0.)          # include the floor
@@ -39,14 +45,17 @@ class Camera:
         pad = (self.hi - self.lo) * margin / 2 + 1e-9
         self.lo, self.hi = self.lo - pad, self.hi + pad
 
-    def project(self, pts):
+    def project(self,
+                pts, # world points `(..., 3)`
+               ):
         "Perspective projection of world points `(..., 3)` to image-plane coordinates `(..., 2)`."
         c = (np.asarray(pts, dtype=np.float64) - self.eye) @ self.R.T
         depth = np.maximum(c[..., 2], 1e-6)
         return self.f * c[..., :2] / depth[..., None]
 
 # %% ../nbs/30_render.ipynb #e0ee6bf4
-def skeleton_edges(parents):
+def skeleton_edges(parents, # `(J,)` parent index of each joint, -1 for a root
+                  ):
     "List of `(parent, child)` joint index pairs (the bones) of a skeleton given by its `parents` array."
     return [(int(p), j) for j, p in enumerate(parents) if p >= 0]
 
@@ -63,7 +72,15 @@ def _floor_lines(cam, positions, n=9):
 
 class PoseDrawer:
     "Draws poses of one motion on a matplotlib axis with a fixed camera and a floor grid; `update(t)` moves to frame `t`."
-    def __init__(self, ax, positions, parents, camera:Camera=None, color='tab:blue', lw=2.5, trail=True):
+    def __init__(self,
+                 ax, # the matplotlib axis to draw on
+                 positions, # `(T, J, 3)` world positions
+                 parents, # `(J,)` parent index of each joint
+                 camera:Camera=None, # the camera (default: one framing `positions`)
+                 color='tab:blue', # line colour of the bones
+                 lw=2.5, # line width of the bones
+                 trail=True, # draw the recent path of the root on the floor
+                ):
         self.P, self.ax = np.asarray(positions, dtype=np.float64), ax
         self.cam = camera or Camera(self.P)
         self.edges = np.array(skeleton_edges(parents))
@@ -77,7 +94,9 @@ class PoseDrawer:
         ax.set_aspect('equal'); ax.axis('off')
         self.update(0)
 
-    def update(self, t:int):
+    def update(self,
+               t:int, # the frame index
+              ):
         "Show frame `t`."
         uv = self.uv[t]
         for line, (a, b) in zip(self.lines, self.edges): line.set_data(uv[[a, b], 0], uv[[a, b], 1])
@@ -85,7 +104,14 @@ class PoseDrawer:
         return self.lines
 
 # %% ../nbs/30_render.ipynb #647c99f0
-def pose_strip(positions, parents, n:int=8, fps:float=None, figsize=None, color='tab:blue', title:str=None):
+def pose_strip(positions, # `(T, J, 3)` world positions
+               parents, # `(J,)` parent index of each joint
+               n:int=8, # number of poses shown
+               fps:float=None, # frames per second (labels the poses with their time when given)
+               figsize=None, # matplotlib figure size (default: from `n`)
+               color='tab:blue', # line colour of the bones
+               title:str=None, # figure title
+              ):
     "A static strip of `n` evenly spaced poses (one camera for all), for docs and reports; returns the figure."
     P = np.asarray(positions, dtype=np.float64)
     idx = np.linspace(0, len(P) - 1, n).round().astype(int)
@@ -144,8 +170,18 @@ def _ffmpeg_error(err:str, tmp, out_path) -> TransflowerError:
         if any(key in l for l in lines): return WriteError(code, f"{out_path}: cannot write ({key})")
     return TransflowerError(f"{out_path}: ffmpeg failed: {lines[-1][-300:] if lines else 'no message'}")
 
-def render_video(positions, parents, out_path, fps:float=20., audio=None, audio_offset:float=0., size:int=480,
-                 title:str=None, color='tab:blue', crf:int=23, show_progress:bool=True) -> Path:
+def render_video(positions, # `(T, J, 3)` world positions, or a list of them drawn side by side
+                 parents, # `(J,)` parent index of each joint (or a list, one per motion)
+                 out_path, # the `.mp4` file to write (atomically)
+                 fps:float=20., # frames per second of `positions` and the video
+                 audio=None, # an audio file to mux in (None: silent)
+                 audio_offset:float=0., # start of the audio, seconds
+                 size:int=480, # height of the video in pixels (width: one square panel per motion)
+                 title:str=None, # text drawn at the top (or a list, one per motion)
+                 color='tab:blue', # line colour of the bones
+                 crf:int=23, # x264 quality (lower: better and bigger)
+                 show_progress:bool=True, # show a progress bar over frames
+                ) -> Path:
     "Render a stick-figure `.mp4` of `positions (T, J, 3)` (or a list of them, side by side) at `fps`, muxed with `audio` (from `audio_offset` s)."
     Ps, pars, titles = _panels(positions, parents, title)
     for P in Ps:
@@ -189,7 +225,8 @@ def render_video(positions, parents, out_path, fps:float=20., audio=None, audio_
     return out_path
 
 # %% ../nbs/30_render.ipynb #91ec4251
-def media_info(path) -> dict:
+def media_info(path, # a media file (`.mp4`, `.wav`, ...)
+              ) -> dict:
     "Codecs and per-stream durations (seconds) of a media file, read with ffmpeg: `{'video': (codec, s), 'audio': ...}`."
     path = Path(path)
     if not path.exists(): raise DataError("file not found", path)
@@ -205,7 +242,9 @@ def media_info(path) -> dict:
     return info
 
 # %% ../nbs/30_render.ipynb #c9e6ea8c
-def motion_positions(motion, end_sites:bool=True):
+def motion_positions(motion, # a `Motion`
+                     end_sites:bool=True, # append the End Sites as extra joints (hands, feet and head get their tips)
+                    ):
     "`(positions (T, J', 3), parents)` of a `Motion` for drawing: forward kinematics, end sites appended as extra joints."
     from transflower.bvh import forward_kinematics
     P = forward_kinematics(motion, end_sites=end_sites)
@@ -213,8 +252,15 @@ def motion_positions(motion, end_sites:bool=True):
     if end_sites and motion.end_sites: parents += sorted(motion.end_sites)
     return P, np.asarray(parents)
 
-def render_motion(motion, out_path, audio=None, audio_offset:float=0., size:int=480, title=None, fps:float=None,
-                  **kwargs) -> Path:
+def render_motion(motion, # a `Motion` or a list of them (drawn side by side)
+                  out_path, # the `.mp4` file to write
+                  audio=None, # an audio file to mux in (None: silent)
+                  audio_offset:float=0., # start of the audio, seconds
+                  size:int=480, # height of the video in pixels
+                  title=None, # text drawn at the top (or a list, one per motion)
+                  fps:float=None, # frames per second (default: the motion's)
+                  **kwargs, # passed to `render_video` (`color`, `crf`, `show_progress`)
+                 ) -> Path:
     "Render a `Motion` (or a list of them, side by side) as a stick-figure `.mp4` muxed with `audio` from `audio_offset` s."
     ms = list(motion) if isinstance(motion, (list, tuple)) else [motion]
     if not ms: raise DataError("no motion to render", out_path)
@@ -226,7 +272,12 @@ def render_motion(motion, out_path, audio=None, audio_offset:float=0., size:int=
     return render_video(pos, par, out_path, fps=fps, audio=audio, audio_offset=audio_offset, size=size, title=title, **kwargs)
 
 # %% ../nbs/30_render.ipynb #586b31ab
-def motion_player(positions, parents, fps:float=20., size:int=360, title:str=None):
+def motion_player(positions, # `(T, J, 3)` world positions
+                  parents, # `(J,)` parent index of each joint
+                  fps:float=20., # frames per second of `positions`
+                  size:int=360, # size of the drawing in pixels
+                  title:str=None, # text drawn above the figure
+                 ):
     "An ipywidgets player (play, scrub, speed) for a motion given as positions `(T, J, 3)`."
     import io, ipywidgets as W
     P = np.asarray(positions, dtype=np.float64)

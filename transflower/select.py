@@ -22,10 +22,11 @@ __all__ = ['POSE_OK', 'FLOAT_OK', 'SELECTION_FILE', 'DANCE_CHECKPOINT', 'CRITERI
            'reference_poses', 'song_dance', 'dance_check', 'write_selection', 'DanceCheck', 'select_checkpoint',
            'select_cli', 'dance_report', 'report_lines']
 
-# %% ../nbs/42_select.ipynb #503548b9
+# %% ../nbs/42_select.ipynb #f6daa96c
 POSE_OK, FLOAT_OK = 0.08, 0.05      # metres: pose error and floating feet that cost nothing
 
-def dance_criterion(summary:dict) -> float:
+def dance_criterion(summary:dict, # a `dance_summary` dict
+                   ) -> float:
     "Selection score of a `dance_summary` (higher is better): R + on-tempo fraction − |ln speed ratio| − max(0, ln(accel ratio / 1.5)) − pose and floating penalties."
     g = lambda k, d=0.: summary.get(k, d) if np.isfinite(summary.get(k, math.nan)) else d
     sr, ar = max(g('speed_ratio', 1e-3), 1e-3), max(g('accel_ratio', 1e-3), 1e-3)
@@ -120,7 +121,7 @@ def dance_check(model, # a trained model (`cfg`, `sample`)
     out['per_song'] = per
     return out
 
-# %% ../nbs/42_select.ipynb #0e908efd
+# %% ../nbs/42_select.ipynb #bcaddc5b
 SELECTION_FILE, DANCE_CHECKPOINT = 'selection.json', 'dance.pth'
 CRITERION = ("score = R + on_tempo - |ln(speed ratio)| - max(0, ln(acceleration ratio / 1.5)) - max(0, ln(pose error / "
              "0.08 m)) - max(0, ln(|floating| / 0.05 m)); R: phase locking of the "
@@ -142,7 +143,14 @@ def _better(new, old, tie:float=0.02):
         return (new['valid_loss'] if new['valid_loss'] is not None else math.inf) < (old['valid_loss'] if old['valid_loss'] is not None else math.inf)
     return False
 
-def write_selection(folder, rows:list, chosen:dict, ids, seconds, temperatures, source:str) -> Path:
+def write_selection(folder, # the experiment folder
+                    rows:list, # the figures of every candidate (checkpoint, temperature)
+                    chosen:dict, # the winning row
+                    ids, # the song ids danced to
+                    seconds, # length of each dance (s)
+                    temperatures, # the temperatures tried
+                    source:str, # what made the selection (e.g. 'DanceCheck' or 'transflower_select')
+                   ) -> Path:
     "Write `selection.json` (criterion, settings, the chosen checkpoint and temperature, every candidate's figures) into `folder`."
     return save_json(Path(folder)/SELECTION_FILE, dict(
         criterion=CRITERION, songs=list(ids), seconds=seconds, temperatures=list(temperatures), source=source,
@@ -156,8 +164,16 @@ def _copy_atomic(src, dst):
 class DanceCheck(Callback):
     "After each validation: dance to held-out songs, score with `dance_criterion`, keep the best as `checkpoints/dance.pth`."
     order = 70                                  # after SaveCheckpoints (65) has written last.pth
-    def __init__(self, data_dir, ids=None, split:str='val', seconds:float=8., temperatures=(1.0,), seed:int=0,
-                 reference_split:str='train', max_reference:int=8):
+    def __init__(self,
+                 data_dir, # the features folder
+                 ids=None, # song ids to dance to (default: the `split` list)
+                 split:str='val', # the split whose songs are danced to
+                 seconds:float=8., # length of each dance (s)
+                 temperatures=(1.0,), # sampling temperatures tried
+                 seed:int=0, # random seed of the sampling
+                 reference_split:str='train', # split whose real dances give the reference figures
+                 max_reference:int=8, # at most this many reference sequences
+                ):
         self.data_dir, self.ids, self.split, self.seconds = Path(data_dir), ids, split, seconds
         self.temperatures = [float(t) for t in (temperatures if isinstance(temperatures, (list, tuple)) else [temperatures])]
         self.seed, self.reference_split, self.max_reference = seed, reference_split, max_reference
@@ -253,7 +269,7 @@ def select_cli(experiment:str, # experiment folder
               f"speed {r['speed_ratio'] or 0:.2f}x, accel {r['accel_ratio'] or 0:.2f}x)")
     print(f"chosen: {sel['chosen']['source_file']} at temperature {sel['chosen']['temperature']:g} -> {Path(experiment)/'checkpoints'/DANCE_CHECKPOINT}")
 
-# %% ../nbs/42_select.ipynb #a6b85edb
+# %% ../nbs/42_select.ipynb #8a6ec2b7
 def dance_report(model, # a trained model
                  data_dir, # the data folder
                  ids, # held-out sequence ids (at least 2 for the mismatched-music baseline)
@@ -292,7 +308,8 @@ def dance_report(model, # a trained model
         out['figure'] = Path(plot)
     return out
 
-def report_lines(rep:dict) -> list:
+def report_lines(rep:dict, # a `dance_report` dict
+                ) -> list:
     "Three short lines of a `dance_report`: model, ground truth, mismatched music (tempo, R, speed, acceleration, skating, drift)."
     f = lambda s: (f"on tempo {s['tempo_ok']:.0%}, R {s['R']:.2f}, speed {s.get('speed_ratio', math.nan):.2f}x, "
                    f"accel {s.get('accel_ratio', math.nan):.2f}x, skating {s['skate']:.2f} m/s, drift {s['drift_max']:.1f} m"

@@ -32,12 +32,16 @@ def _mix(latent, w, rng, noise:float=0.05):
     return (x - x.mean(0)) / (x.std(0) + 1e-6)
 
 # %% ../nbs/97_test_utils.ipynb #6d1be7d5
-def write_split(dir, split:str, ids):
+def write_split(dir, # the features folder
+                split:str, # 'train', 'val' or 'test'
+                ids, # the sequence ids of the split
+               ):
     "Write `base_filenames_<split>.txt` in `dir`: one id per line, newline-terminated (as the original expects)."
     ids = list(ids)
     return save_text(Path(dir)/f'base_filenames_{split}.txt', ''.join(f'{i}\n' for i in ids))
 
-def fixture_ids(n_seqs:int):
+def fixture_ids(n_seqs:int, # number of sequences
+               ):
     "The sequence ids `make_feature_folder` uses: `seq000`, `seq001`, ..."
     return [f'seq{i:03d}' for i in range(n_seqs)]
 

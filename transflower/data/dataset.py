@@ -52,21 +52,27 @@ class WindowSpec:
         if self.output_lengths: s = max(s, max(self.output_offsets) + max(self.output_lengths))
         return s
 
-    def n_windows(self, T:int)->int:
+    def n_windows(self,
+                  T:int, # frames in the sequence
+                 )->int:
         "Number of windows (stride 1) in a sequence of `T` frames; 0 when it is too short."
         return max(0, T - self.span + 1) if T >= self.min_length else 0
 
-    def rows(self, k:int=0)->tuple:
+    def rows(self,
+             k:int=0, # start frame of the sample
+            )->tuple:
         "`(inputs, outputs)`: the `(start, stop)` rows of every window of the sample starting at frame `k`."
         return ([(k + o, k + o + l) for l, o in zip(self.input_lengths, self.input_offsets)],
                 [(k + o, k + o + l) for l, o in zip(self.output_lengths, self.output_offsets)])
 
 # %% ../../nbs/06_data.dataset.ipynb #b938ad17
-def plot_window(spec:WindowSpec,   # the window lengths and offsets
-                names=None,        # one label per input then output modality
-                T:int=None,        # draw a sequence of `T` frames and count its windows
-                k:int=0,           # start frame of the window to draw
-                ax=None, figsize=(8, 3)):
+def plot_window(spec:WindowSpec, # the window lengths and offsets
+                names=None, # one label per input then output modality
+                T:int=None, # draw a sequence of `T` frames and count its windows
+                k:int=0, # start frame of the window to draw
+                ax=None, # matplotlib axis to draw on (default: a new figure)
+                figsize=(8, 3), # size of the new figure
+               ):
     "Draw the rows each modality of the sample starting at frame `k` takes (inputs blue, outputs orange)."
     import matplotlib.pyplot as plt
     ins, outs = spec.rows(k)
@@ -89,11 +95,15 @@ def plot_window(spec:WindowSpec,   # the window lengths and offsets
     return ax
 
 # %% ../../nbs/06_data.dataset.ipynb #4b0b9c57
-def split_path(data_dir, split:str='train')->Path:
+def split_path(data_dir, # the features folder
+               split:str='train', # 'train', 'val', 'test' or any split name
+              )->Path:
     "Path of the split list `base_filenames_<split>.txt` in `data_dir`."
     return Path(data_dir)/f'base_filenames_{split}.txt'
 
-def read_split(data_dir, split:str='train')->list:
+def read_split(data_dir, # the features folder
+               split:str='train', # 'train', 'val', 'test' or any split name
+              )->list:
     "Sequence ids listed in `base_filenames_<split>.txt`, with an error naming the file when it is missing or empty."
     p = split_path(data_dir, split)
     if not Path(data_dir).is_dir(): raise DataError("data folder not found", data_dir)
@@ -162,7 +172,8 @@ def _open_feature(path, single:bool=False, check_finite:bool=True):
             _FINITE_OK[key] = True
     return arr
 
-def is_memory_mapped(a)->bool:
+def is_memory_mapped(a, # a numpy array
+                    )->bool:
     "Whether the array `a` (or an array it is a view of) is backed by a memory-mapped file."
     import mmap
     while a is not None:
@@ -301,7 +312,9 @@ def _index(self:MultimodalDataset, i):
     return s, i - self._starts[s]
 
 @patch
-def locate(self:MultimodalDataset, i:int)->tuple:
+def locate(self:MultimodalDataset,
+           i:int, # a window index
+          )->tuple:
     "`(seq_id, start)`: the sequence and start frame of window `i`."
     s, k = self._index(i)
     return self.seq_ids[s], k
@@ -314,7 +327,9 @@ def __getitem__(self:MultimodalDataset, i):
                  for slot, o, l, single, dt in self._plan)
 
 @patch
-def get_batch(self:MultimodalDataset, idxs)->tuple:
+def get_batch(self:MultimodalDataset,
+              idxs, # window indices
+             )->tuple:
     "Windows `idxs` stacked: a tuple of `(len(idxs), L, D)` tensors, each window copied once, straight into the batch."
     idxs = np.asarray(idxs, dtype=np.int64).reshape(-1)
     idxs = np.where(idxs < 0, idxs + self._len, idxs)
@@ -344,7 +359,9 @@ def douts(self:MultimodalDataset)->list:
     return [self.dims[m] for m in self.output_modalities]
 
 @patch
-def sequence(self:MultimodalDataset, seq_id:str)->dict:
+def sequence(self:MultimodalDataset,
+             seq_id:str, # a sequence id of this dataset
+            )->dict:
     "The whole (trimmed, memory-mapped) feature arrays of one sequence: modality -> array."
     s = self.seq_ids.index(seq_id)
     return dict(zip(self._mods, self._arrays[s]))
@@ -374,13 +391,18 @@ class WindowDL(TfmdDL):
         if not self.shuffle: return range(n)
         return np.random.default_rng(self.rng.randint(0, 2**32 - 1)).permutation(n)
 
-    def create_batches(self, samps):
+    def create_batches(self,
+                       samps, # the window indices of the epoch, in order
+                      ):
         if not hasattr(self.dataset, 'get_batch') or self.after_item.fs or self.before_batch.fs:
             yield from super().create_batches(samps); return
         yield from map(self.dataset.get_batch, self.chunkify(samps))
 
 # %% ../../nbs/06_data.dataset.ipynb #5d11da94
-def holdout_ids(ids, valid_pct:float=0.1, seed:int=42)->tuple:
+def holdout_ids(ids, # the sequence ids
+                valid_pct:float=0.1, # fraction of the sequences for validation
+                seed:int=42, # seed of the random choice
+               )->tuple:
     "Split sequence ids into `(train, valid)`: a seeded random `valid_pct` of the sequences (at least one) for validation."
     ids = list(ids)
     if not 0 < valid_pct < 1: raise ConfigError(f"valid_pct must be between 0 and 1, got {valid_pct}")

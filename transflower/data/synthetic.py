@@ -36,7 +36,9 @@ _STILL = ('Spine2',)                    # joints that never rotate (the paper's 
 HIPS_HEIGHT = 97.                       # hips above the floor when standing (5 + 42 + 42 + 8 cm)
 _THIGH = 42.
 
-def sample_skeleton(n_frames:int=1, fps:float=60) -> Motion:
+def sample_skeleton(n_frames:int=1, # number of rest-pose frames
+                    fps:float=60, # frames per second
+                   ) -> Motion:
     "The sample dancer's skeleton as a `Motion` of `n_frames` rest-pose frames (T-pose, hips at standing height)."
     names = [j[0] for j in SAMPLE_JOINTS]
     parents = [-1 if p is None else names.index(p) for _, p, _ in SAMPLE_JOINTS]
@@ -381,21 +383,23 @@ def _dancer(seconds, fps, t0, P, beats, bps, styles, grooves, energies, accents,
 @dataclass
 class SyntheticDance:
     "One generated sequence: mono `audio` at `sr`, the dancer `motion`, `beats` (s) and the section plan."
-    audio: np.ndarray
-    sr: int
-    motion: Motion
-    beats: np.ndarray
-    bpm: float
+    audio: np.ndarray  # mono audio samples (float32)
+    sr: int  # audio sample rate (Hz)
+    motion: Motion  # the dancer's motion
+    beats: np.ndarray  # beat times (s)
+    bpm: float  # tempo (beats per minute)
     t0: float                    # time of the first beat (s)
     styles: list                 # move family of each section (names from `STYLES`)
     energies: list               # energy of each section (from `ENERGIES`)
-    beats_per_section: int
+    beats_per_section: int  # length of each section, in beats
     grooves: list = None         # groove of each section: 'half', 'normal' or 'double'
     accents: np.ndarray = None   # indices of the accented beats (louder kick + crash, bigger move)
     contacts: np.ndarray = None  # (T, 2) bool: left / right foot planted, per motion frame
     @property
     def duration(self): return len(self.audio) / self.sr
-    def section_at(self, t):
+    def section_at(self,
+                   t, # times (s), a number or an array
+                  ):
         "Section index at times `t` (s)."
         b = (np.asarray(t, float) - self.t0) / (60 / self.bpm)
         return np.clip(np.floor(b / self.beats_per_section), 0, len(self.styles) - 1).astype(int)
@@ -433,7 +437,8 @@ def _motion_beats(y, fps):
     a, b, c = v[i - 1], v[i], v[i + 1]; den = a - 2 * b + c
     return (i + np.where(den > 0, 0.5 * (a - c) / np.where(den > 0, den, 1.), 0.)) / fps
 
-def dance_stats(sample:SyntheticDance) -> dict:
+def dance_stats(sample:SyntheticDance, # a generated sample
+               ) -> dict:
     "Measured figures of a sample (metres, seconds): beat locking of the hips, foot speed while planted, root excursion, joint speeds."
     m = sample.motion; fps = m.fps
     P = forward_kinematics(m, end_sites=True)[:, :m.n_joints] / 100.
@@ -458,7 +463,10 @@ def dance_stats(sample:SyntheticDance) -> dict:
                 min_toe_height=float(P[:, [feet[0][1], feet[1][1]], 1].min()))
 
 # %% ../../nbs/05_data.synthetic.ipynb #2ee4a9ec
-def save_sample(sample:SyntheticDance, dir, name:str):
+def save_sample(sample:SyntheticDance, # a generated sample
+                dir, # the folder to write into
+                name:str, # the file stem (`name.wav`, `name.bvh`, `name.beats.txt`)
+               ):
     "Write `name.wav` (PCM 16), `name.bvh` and `name.beats.txt` into `dir`; returns the three paths."
     import soundfile as sf
     d = ensure_dir(dir)
@@ -497,7 +505,8 @@ BUILTIN_SAMPLE = dict(n_sequences=3, seconds=3., seed=0, sr=11025, fps=30., spli
 
 def _has_sample(d): return (Path(d)/'sample'/'base_filenames_train.txt').exists()
 
-def builtin_data_dir(create:bool=True) -> Path:
+def builtin_data_dir(create:bool=True, # create the folder and write the sample pairs when missing
+                    ) -> Path:
     "The built-in data folder (`$TF_DATA_DIR`, the repository's `data/`, or a cache), with its fixed `sample/` pairs."
     import transflower
     env = os.environ.get('TF_DATA_DIR')

@@ -17,7 +17,10 @@ __all__ = ['POS_EMBS', 'relative_position_bucket', 'RelativePositionBias', 'atte
 # %% ../../nbs/10_models.transformer.ipynb #0becfa09
 POS_EMBS = ('none', 'learned_bias', 't5_rel')
 
-def relative_position_bucket(rel:torch.Tensor, num_buckets:int=32, max_distance:int=128) -> torch.Tensor:
+def relative_position_bucket(rel:torch.Tensor, # signed offsets `key - query` (any shape, integers)
+                             num_buckets:int=32, # number of buckets (both signs)
+                             max_distance:int=128, # offsets at or beyond this share the last bucket
+                            ) -> torch.Tensor:
     "Bidirectional T5 bucket of the signed offsets `rel = key - query`: half the buckets per sign, exact below `num_buckets//4`, log-spaced up to `max_distance`."
     nb = num_buckets // 2
     ret = (rel > 0).long() * nb
@@ -32,31 +35,53 @@ def relative_position_bucket(rel:torch.Tensor, num_buckets:int=32, max_distance:
 
 class RelativePositionBias(nn.Module):
     "T5-style bucketed relative position bias: one learned scalar per (bucket, head); returns `(1, nhead, N, N)`."
-    def __init__(self, nhead:int, num_buckets:int=32, max_distance:int=128, init_std:float=0.02):
+    def __init__(self,
+                 nhead:int, # number of attention heads
+                 num_buckets:int=32, # number of buckets (both signs)
+                 max_distance:int=128, # offsets at or beyond this share the last bucket
+                 init_std:float=0.02, # standard deviation of the initial biases
+                ):
         super().__init__()
         self.nhead, self.num_buckets, self.max_distance = nhead, num_buckets, max_distance
         self.bias = nn.Embedding(num_buckets, nhead)
         nn.init.normal_(self.bias.weight, std=init_std)
         self._cache = {}
-    def buckets(self, nq:int, nk:int, device) -> torch.Tensor:
+    def buckets(self,
+                nq:int, # number of queries
+                nk:int, # number of keys
+                device, # the torch device of the result
+               ) -> torch.Tensor:
         key = (nq, nk, str(device))
         if key not in self._cache:
             q = torch.arange(nq, device=device)[:, None]
             k = torch.arange(nk, device=device)[None, :]
             self._cache[key] = relative_position_bucket(k - q, self.num_buckets, self.max_distance)
         return self._cache[key]
-    def forward(self, nq:int, nk:int=None) -> torch.Tensor:
+    def forward(self,
+                nq:int, # number of queries
+                nk:int=None, # number of keys (default: `nq`)
+               ) -> torch.Tensor:
         nk = nq if nk is None else nk
         b = self.buckets(nq, nk, self.bias.weight.device)
         return self.bias(b).permute(2, 0, 1).unsqueeze(0)   # (1, H, Nq, Nk)
 
 # %% ../../nbs/10_models.transformer.ipynb #ac1f1c8f
-def attention(q, k, v, bias=None, dropout_p:float=0.0):
+def attention(q, # queries `(B, H, Nq, d)`
+              k, # keys `(B, H, Nk, d)`
+              v, # values `(B, H, Nk, d)`
+              bias=None, # additive logit bias broadcastable to `(B, H, Nq, Nk)`, or None
+              dropout_p:float=0.0, # attention dropout probability (training only)
+             ):
     "Multi-head attention on `(B, H, N, d)` tensors with an optional additive logit bias broadcastable to `(B, H, Nq, Nk)`."
     if bias is not None: bias = bias.to(q.dtype)
     return F.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=dropout_p)
 
-def naive_attention(q, k, v, bias=None, dropout_p:float=0.0):
+def naive_attention(q, # queries `(B, H, Nq, d)`
+                    k, # keys `(B, H, Nk, d)`
+                    v, # values `(B, H, Nk, d)`
+                    bias=None, # additive logit bias broadcastable to `(B, H, Nq, Nk)`, or None
+                    dropout_p:float=0.0, # ignored (kept for the same signature as `attention`)
+                   ):
     "Reference: `softmax(q kᵀ/√d + bias) v` computed explicitly (no dropout)."
     logits = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
     if bias is not None: logits = logits + bias
@@ -65,7 +90,12 @@ def naive_attention(q, k, v, bias=None, dropout_p:float=0.0):
 # %% ../../nbs/10_models.transformer.ipynb #5dce191f
 class EncoderLayer(nn.Module):
     "Post-LN transformer encoder layer with the parameter layout of `nn.TransformerEncoderLayer` (ReLU, batch first)."
-    def __init__(self, d:int, nhead:int, ff_dim:int=None, dropout:float=0.1):
+    def __init__(self,
+                 d:int, # model width
+                 nhead:int, # number of attention heads
+                 ff_dim:int=None, # feed-forward width (default: `d`, as in the original)
+                 dropout:float=0.1, # dropout probability
+                ):
         super().__init__()
         if d % nhead: raise ConfigError(f"dhid={d} is not divisible by nhead={nhead}")
         ff_dim = ff_dim or d
@@ -79,7 +109,11 @@ class EncoderLayer(nn.Module):
         nn.init.xavier_uniform_(self.in_proj_weight)
         nn.init.zeros_(self.out_proj.bias)
         self.attn_fn = attention
-    def forward(self, x, bias=None, n_q:int=None):
+    def forward(self,
+                x, # input `(B, N, d)`
+                bias=None, # additive attention logits `(..., N, N)`, or None
+                n_q:int=None, # compute only the first `n_q` positions (keys use all)
+               ):
         "`x`: `(B, N, d)`; `bias`: additive logits `(…, N, N)`; `n_q`: only the first `n_q` positions are computed (keys use all)."
         B, N, d = x.shape
         H, hd = self.nhead, d // self.nhead
@@ -103,9 +137,20 @@ class BasicTransformer(nn.Module):
     """Optional token embedding → Linear(dinp→dhid) → `nlayers` post-LN encoder layers (FF width `ff_dim`, default
     `dhid`) → Linear(dhid→dout) (U(±0.1) init, zero bias). Input `(B, N, dinp)` floats, or `(B, N, 1)`/`(B, N)`
     int64 token ids when `ntokens > 0`; output `(B, N, dout)`."""
-    def __init__(self, dinp:int, dout:int|None, dhid:int, nhead:int, nlayers:int, dropout:float=0.1,
-                 ff_dim:int=None, pos_emb:str='none', max_len:int=None, ntokens:int=0,
-                 num_buckets:int=32, max_distance:int=128):
+    def __init__(self,
+                 dinp:int, # input features per position (the token embedding width when `ntokens > 0`)
+                 dout:int|None, # output features per position (None: no output head, return width `dhid`)
+                 dhid:int, # model width
+                 nhead:int, # number of attention heads
+                 nlayers:int, # number of encoder layers
+                 dropout:float=0.1, # dropout probability
+                 ff_dim:int=None, # feed-forward width (default: `dhid`)
+                 pos_emb:str='none', # positional option: 'none', 'learned_bias' (a learned `max_len` x `max_len` logit bias) or 't5_rel' (T5 buckets)
+                 max_len:int=None, # the window length (needed by 'learned_bias')
+                 ntokens:int=0, # vocabulary size of a token input (0: continuous input)
+                 num_buckets:int=32, # buckets of the 't5_rel' option
+                 max_distance:int=128, # largest distinguished offset of the 't5_rel' option
+                ):
         super().__init__()
         if pos_emb not in POS_EMBS: raise ConfigError(f"pos_emb: unknown option {pos_emb!r}; choose one of {POS_EMBS}")
         if pos_emb == 'learned_bias' and not max_len:
@@ -122,7 +167,9 @@ class BasicTransformer(nn.Module):
             self.decoder = nn.Linear(dhid, dout)
             nn.init.uniform_(self.decoder.weight, -0.1, 0.1); nn.init.zeros_(self.decoder.bias)
 
-    def attn_bias(self, n:int):
+    def attn_bias(self,
+                  n:int, # input length
+                 ):
         "The additive attention bias for a length-`n` input (None, `(n, n)` or `(1, H, n, n)`)."
         if self.pos_bias is not None:
             if n > self.max_len: raise ValueError(f"input length {n} exceeds the learned bias size max_len={self.max_len}")
@@ -130,13 +177,18 @@ class BasicTransformer(nn.Module):
         if self.rel_bias is not None: return self.rel_bias(n)
         return None
 
-    def embed(self, x):
+    def embed(self,
+              x, # input `(B, N, dinp)` (or `(B, N)` tokens)
+             ):
         if self.embedding is not None:
             if x.dim() == 3: x = x.squeeze(-1)
             x = self.embedding(x.long())
         return self.encoder1(x)
 
-    def forward(self, x, n_out:int=None):
+    def forward(self,
+                x, # input `(B, N, dinp)` (or `(B, N)` tokens)
+                n_out:int=None, # return only the first `n_out` positions
+               ):
         "`x`: `(B, N, dinp)`; returns `(B, N, dout)` or, with `n_out`, only the first `n_out` positions (cheaper)."
         h = self.embed(x)
         bias = self.attn_bias(h.shape[1])
@@ -145,7 +197,8 @@ class BasicTransformer(nn.Module):
         if n_out is not None: h = h[:, :n_out]
         return h if self.decoder is None else self.decoder(h)
 
-def n_params(m:nn.Module) -> int:
+def n_params(m:nn.Module, # a torch module
+            ) -> int:
     "Number of trainable parameters of `m`."
     return sum(p.numel() for p in m.parameters() if p.requires_grad)
 
@@ -155,9 +208,22 @@ class MultimodalEncoder(nn.Module):
     order of `dins`, motion first) → a cross-modal `BasicTransformer` (`nlayers` layers, output width `dout`,
     default `dhid`). `forward(inputs, n_out=None)` takes a list of `(B, L_i, D_i)` tensors and returns
     `(B, ΣL_i, dout)`, or only the first `n_out` positions."""
-    def __init__(self, dins, input_lengths, dhid:int, nhead:int, nlayers:int, dout:int=None, nlayers_inputs:int=2,
-                 dropout:float=0.1, input_pos_emb:str='learned_bias', output_pos_emb:str='none', ntokens=0,
-                 ff_dim:int=None, num_buckets:int=32, max_distance:int=128):
+    def __init__(self,
+                 dins, # input features of each modality
+                 input_lengths, # window length of each modality
+                 dhid:int, # model width
+                 nhead:int, # number of attention heads
+                 nlayers:int, # layers of the cross-modal transformer
+                 dout:int=None, # output features (None: width `dhid`)
+                 nlayers_inputs:int=2, # layers of each per-modality transformer
+                 dropout:float=0.1, # dropout probability
+                 input_pos_emb:str='learned_bias', # positional option of the per-modality transformers
+                 output_pos_emb:str='none', # positional option of the cross-modal transformer
+                 ntokens=0, # vocabulary size of each modality (0: continuous)
+                 ff_dim:int=None, # feed-forward width (default: `dhid`)
+                 num_buckets:int=32, # buckets of the 't5_rel' option
+                 max_distance:int=128, # largest distinguished offset of the 't5_rel' option
+                ):
         super().__init__()
         dins = listify_arg(dins, cast=int, name='dins')
         n = len(dins)
@@ -172,7 +238,10 @@ class MultimodalEncoder(nn.Module):
         self.cross = BasicTransformer(dhid, self.dout, dhid, nhead, nlayers, dropout, ff_dim, output_pos_emb,
                                       sum(lens), 0, num_buckets, max_distance)
 
-    def forward(self, inputs, n_out:int=None):
+    def forward(self,
+                inputs, # one `(B, L_i, D_i)` tensor per input modality, in order
+                n_out:int=None, # return only the first `n_out` positions
+               ):
         if len(inputs) != len(self.input_encoders):
             raise ValueError(f"expected {len(self.input_encoders)} input modalities, got {len(inputs)}")
         h = torch.cat([enc(x) for enc, x in zip(self.input_encoders, inputs)], dim=1)
@@ -185,7 +254,8 @@ def _cfg_get(cfg, key, default=None):
     v = cfg.get(key, default) if hasattr(cfg, 'get') else getattr(cfg, key, default)
     return default if v is None else v
 
-def io_spec(cfg) -> SimpleNamespace:
+def io_spec(cfg, # a model configuration dict (keys as in the original hyper-parameter files)
+           ) -> SimpleNamespace:
     "Parse and check the modality part of a model config: names, dims, lengths, offsets, types, token counts."
     ins = listify_arg(_cfg_get(cfg, 'input_modalities'), name='input_modalities')
     outs = listify_arg(_cfg_get(cfg, 'output_modalities'), name='output_modalities')
@@ -218,7 +288,10 @@ def io_spec(cfg) -> SimpleNamespace:
 _SPEC_KEYS = ('input_modalities', 'output_modalities', 'dins', 'douts', 'input_lengths', 'output_lengths',
               'input_time_offsets', 'output_time_offsets', 'input_types', 'input_num_tokens', 'input_fix_length_types')
 
-def model_spec(cfg, defaults:dict, joint_outputs:bool=True):
+def model_spec(cfg, # the model configuration dict
+               defaults:dict, # the family's default values
+               joint_outputs:bool=True, # all outputs are predicted together (one output window length)
+              ):
     "`(cfg, spec)` for a model family: `cfg` merged over `defaults` (`None` falls back), its modality keys parsed by `io_spec`."
     d = dict(defaults)
     d.update({k: v for k, v in dict(cfg).items() if v is not None or k not in d})
