@@ -21,7 +21,8 @@ __all__ = ['COUPLING_NETS', 'eval_mode', 'check_flow', 'FlowLayer', 'FlowSequenc
 
 # %% ../../nbs/11_models.flows.ipynb #a098f621
 @contextlib.contextmanager
-def eval_mode(m:nn.Module):
+def eval_mode(m:nn.Module, # module to switch to eval mode for the duration of the block
+             ):
     "Context manager: put `m` in eval mode, restore its previous training flags afterwards."
     flags = [mod.training for mod in m.modules()]
     m.eval()
@@ -29,8 +30,14 @@ def eval_mode(m:nn.Module):
     finally:
         for mod, f in zip(m.modules(), flags): mod.training = f
 
-def check_flow(flow, x, cond=None, inv_atol:float=1e-8, logdet_atol:float=1e-6, jacobian:bool=True,
-               use_eval:bool=True) -> dict:
+def check_flow(flow, # flow layer or model to check (`forward` returns `(y, logdet)`, has `inverse`)
+               x, # input point `(B, N, D)` (float64 for tight tolerances)
+               cond=None, # condition `(B, N, C)` passed to the flow, or `None`
+               inv_atol:float=1e-8, # largest allowed round-trip error `|inverse(forward(x)) - x|`
+               logdet_atol:float=1e-6, # largest allowed error of the log-det against autograd's Jacobian
+               jacobian:bool=True, # also compare the log-det with the Jacobian computed by autograd
+               use_eval:bool=True, # run the flow in eval mode (restored afterwards)
+              ) -> dict:
     "Check `flow` at `x`: inverse(forward(x)) == x and logdet == log|det J| (autograd); returns the errors."
     ctx = eval_mode(flow) if use_eval else contextlib.nullcontext()
     with ctx:
@@ -57,24 +64,38 @@ def check_flow(flow, x, cond=None, inv_atol:float=1e-8, logdet_atol:float=1e-6, 
 # %% ../../nbs/11_models.flows.ipynb #cd4a2329
 class FlowLayer(nn.Module):
     "An invertible map of sequences `(B, N, D)`, optionally conditioned on `cond (B, N, C)`."
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         "Data -> latent: returns `(y, logdet)` with `logdet` of shape `(B,)`."
         raise NotImplementedError
-    def inverse(self, y, cond=None):
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         "Latent -> data."
         raise NotImplementedError
 
 class FlowSequence(FlowLayer):
     "Compose flow layers: `forward` applies them in order and sums the log-dets, `inverse` runs them backwards."
-    def __init__(self, *layers):
+    def __init__(self,
+                 *layers, # the flow layers, applied in this order by `forward`
+                ):
         super().__init__()
         self.layers = nn.ModuleList(layers)
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # condition passed to every layer, or `None`
+               ):
         ld = x.new_zeros(x.shape[0])
         for l in self.layers:
             x, d = l(x, cond); ld = ld + d
         return x, ld
-    def inverse(self, y, cond=None):
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # condition passed to every layer, or `None`
+               ):
         for l in reversed(self.layers): y = l.inverse(y, cond)
         return y
     def __getitem__(self, i): return self.layers[i]
@@ -83,7 +104,11 @@ class FlowSequence(FlowLayer):
 # %% ../../nbs/11_models.flows.ipynb #ee583a15
 class BatchNormFlow(FlowLayer):
     "BatchNorm as a flow layer: running statistics (used in training and eval), exact log-det."
-    def __init__(self, dim:int, momentum:float=0.1, eps:float=1e-5):
+    def __init__(self,
+                 dim:int, # number of channels `D`
+                 momentum:float=0.1, # weight of the new batch in the running statistics
+                 eps:float=1e-5, # added to the variance before the square root
+                ):
         super().__init__()
         self.momentum, self.eps = momentum, eps
         self.weight = nn.Parameter(torch.ones(dim))
@@ -93,7 +118,9 @@ class BatchNormFlow(FlowLayer):
         self.register_buffer('initialized', torch.tensor(False))
 
     @torch.no_grad()
-    def update_stats(self, x):
+    def update_stats(self,
+                     x, # training batch `(B, N, D)`
+                    ):
         "Update the running statistics from the batch `x` (the first batch sets them)."
         xf = x.detach().reshape(-1, x.shape[-1]).to(self.running_mean.dtype)
         m, v = xf.mean(0), xf.var(0, unbiased=False)
@@ -104,20 +131,30 @@ class BatchNormFlow(FlowLayer):
 
     def _std(self): return self.running_var.clamp_min(0).sqrt() + self.eps
 
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ):
         if self.training: self.update_stats(x)
         std = self._std()
         y = (x - self.running_mean) / std * self.weight - self.bias
         ld = (self.weight.abs().log() - std.log()).sum() * x.shape[1]
         return y, ld.expand(x.shape[0])
 
-    def inverse(self, y, cond=None):
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ):
         return (y + self.bias) / self.weight * self._std() + self.running_mean
 
 # %% ../../nbs/11_models.flows.ipynb #b0a8dccf
 class ActNorm(FlowLayer):
     "Glow's ActNorm: per-channel affine map with data-dependent initialisation on the first training batch."
-    def __init__(self, dim:int, scale:float=1.0, eps:float=1e-6):
+    def __init__(self,
+                 dim:int, # number of channels `D`
+                 scale:float=1.0, # target standard deviation of the initialised output
+                 eps:float=1e-6, # added to the batch std at initialisation
+                ):
         super().__init__()
         self.scale, self.eps = scale, eps
         self.bias = nn.Parameter(torch.zeros(dim))
@@ -125,19 +162,27 @@ class ActNorm(FlowLayer):
         self.register_buffer('initialized', torch.tensor(False))
 
     @torch.no_grad()
-    def initialize(self, x):
+    def initialize(self,
+                   x, # first training batch `(B, N, D)`
+                  ):
         "Set bias and log-scale so that `x` maps to zero mean and std `scale` per channel."
         xf = x.detach().reshape(-1, x.shape[-1]).to(self.bias.dtype)
         m = xf.mean(0); s = (xf - m).pow(2).mean(0).sqrt()
         self.bias.copy_(-m); self.logs.copy_(torch.log(self.scale / (s + self.eps)))
         self.initialized.fill_(True)
 
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ):
         if self.training and not bool(self.initialized): self.initialize(x)
         ld = self.logs.sum() * x.shape[1]
         return (x + self.bias) * self.logs.exp(), ld.expand(x.shape[0])
 
-    def inverse(self, y, cond=None):
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ):
         return y * torch.exp(-self.logs) - self.bias
 
 # %% ../../nbs/11_models.flows.ipynb #5b529a6c
@@ -147,19 +192,29 @@ def _random_orthogonal(dim):
 
 class InvConv1x1(FlowLayer):
     "Invertible 1x1 convolution with a full weight matrix (MoGlow): `y_t = W x_t`, log-det by `slogdet`."
-    def __init__(self, dim:int):
+    def __init__(self,
+                 dim:int, # number of channels `D` (the weight is `D x D`, initialised to a random orthogonal matrix)
+                ):
         super().__init__()
         self.weight = nn.Parameter(_random_orthogonal(dim))
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ):
         ld = torch.linalg.slogdet(self.weight)[1] * x.shape[1]
         return x @ self.weight.T, ld.expand(x.shape[0])
-    def inverse(self, y, cond=None):
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ):
         winv = torch.linalg.inv(self.weight.detach().double()).to(y.dtype)
         return y @ winv.T
 
 class InvConv1x1LU(FlowLayer):
     "Invertible 1x1 convolution, LU-parametrised: `W = P·L·(U + diag(sign·exp(log_s)))`; inverse recomputed each call."
-    def __init__(self, dim:int):
+    def __init__(self,
+                 dim:int, # number of channels `D`
+                ):
         super().__init__()
         P, L, U = torch.linalg.lu(_random_orthogonal(dim))
         s = torch.diagonal(U)
@@ -182,11 +237,17 @@ class InvConv1x1LU(FlowLayer):
         P, L, U = self.factors()
         return P @ L @ U
 
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ):
         ld = self.log_s.sum() * x.shape[1]
         return x @ self.weight.T, ld.expand(x.shape[0])
 
-    def inverse(self, y, cond=None):
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ):
         with torch.no_grad():
             P, L, U = [t.double() for t in self.factors()]
             eye = torch.eye(L.shape[0], dtype=L.dtype, device=L.device)
@@ -197,13 +258,22 @@ class InvConv1x1LU(FlowLayer):
 
 class ChannelPermutation(FlowLayer):
     "Fixed channel permutation (`'reverse'` or a random `'shuffle'`), log-det 0 (MoGlow's other options)."
-    def __init__(self, dim:int, kind:str='reverse'):
+    def __init__(self,
+                 dim:int, # number of channels `D`
+                 kind:str='reverse', # 'reverse' (reverse the channels) or 'shuffle' (a fixed random permutation)
+                ):
         super().__init__()
         if kind not in ('reverse', 'shuffle'): raise ConfigError(f"flow_permutation: unknown permutation {kind!r}")
         idx = torch.arange(dim - 1, -1, -1) if kind == 'reverse' else torch.randperm(dim)
         self.register_buffer('idx', idx); self.register_buffer('inv_idx', torch.argsort(idx))
-    def forward(self, x, cond=None): return x[..., self.idx], x.new_zeros(x.shape[0])
-    def inverse(self, y, cond=None): return y[..., self.inv_idx]
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ): return x[..., self.idx], x.new_zeros(x.shape[0])
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # ignored (unconditional layer)
+               ): return y[..., self.inv_idx]
 
 # %% ../../nbs/11_models.flows.ipynb #19f3f60c
 def _mix_terms(x, logit_pi, mu, log_s):
@@ -215,13 +285,23 @@ def _mix_terms(x, logit_pi, mu, log_s):
     logpdf = torch.logsumexp(lp + ls + lms - log_s, -1)
     return logF, log1mF, logpdf
 
-def mix_logistic_forward(x, logit_pi, mu, log_s):
+def mix_logistic_forward(x, # values to transform
+                         logit_pi, # mixture weight logits `(..., k)`
+                         mu, # component locations `(..., k)`
+                         log_s, # component log-scales `(..., k)`
+                        ):
     "`y = logit(F(x))` for a logistic mixture (params `(..., k)`) and `log dy/dx`, elementwise."
     logF, log1mF, logpdf = _mix_terms(x, logit_pi, mu, log_s)
     return logF - log1mF, logpdf - logF - log1mF
 
 @torch.no_grad()
-def mix_logistic_inverse(y, logit_pi, mu, log_s, max_iter:int=100, rtol:float=1e-12):
+def mix_logistic_inverse(y, # transformed values `logit(F(x))`
+                         logit_pi, # mixture weight logits `(..., k)`
+                         mu, # component locations `(..., k)`
+                         log_s, # component log-scales `(..., k)`
+                         max_iter:int=100, # most bisection iterations
+                         rtol:float=1e-12, # relative bracket width at which bisection stops
+                        ):
     "Solve `logit(F(x)) = y` for `x` (bisection in float64 on an exact bracket, then Newton polish)."
     dt = y.dtype
     y, logit_pi, mu, log_s = [t.double() for t in (y, logit_pi, mu, log_s)]
@@ -256,7 +336,13 @@ class _CouplingBase(FlowLayer):
 
 class AffineCoupling(_CouplingBase):
     "Affine coupling `y = (x + b)·scale` with the Transflower or MoGlow scale; optional logistic-mixture CDF (Flow++)."
-    def __init__(self, dim:int, cond_dim:int, make_net, style:str='transflower', n_mix:int=0):
+    def __init__(self,
+                 dim:int, # number of channels `D`
+                 cond_dim:int, # channels of the condition (0: none)
+                 make_net, # factory `make_net(d_id, d_cond, d_out)` of the coupling network
+                 style:str='transflower', # 'transflower' (sigmoid scale, changed half first) or 'moglow' (MoGlow's split and scale)
+                 n_mix:int=0, # logistic-mixture components of the Flow++ CDF (0: plain affine)
+                ):
         super().__init__(dim, style)
         if n_mix and style != 'transflower': raise ConfigError("num_mixture_components: logistic mixtures need the 'transflower' coupling style")
         self.n_mix = n_mix
@@ -265,7 +351,10 @@ class AffineCoupling(_CouplingBase):
             self.rescale_g = nn.Parameter(torch.ones(self.n_change))
             self.rescale_v = nn.Parameter(torch.ones(self.n_change))
 
-    def params(self, x_id, cond):
+    def params(self,
+               x_id, # the unchanged half of the channels `(B, N, D_id)`
+               cond, # condition `(B, N, C)`, or `None`
+              ):
         "`(scale, shift, mixture params or None)` from the network."
         h = self.net(x_id, cond)
         if self.style == 'moglow':
@@ -281,7 +370,10 @@ class AffineCoupling(_CouplingBase):
             mix = (pi, mu, ls.clamp_min(-7.0))
         return scale, h[..., 1, :], mix
 
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         xc, xi = self.split(x)
         scale, b, mix = self.params(xi, cond)
         ld = scale.log()
@@ -289,7 +381,10 @@ class AffineCoupling(_CouplingBase):
             xc, ldm = mix_logistic_forward(xc, *mix); ld = ld + ldm
         return self.join((xc + b) * scale, xi), ld.flatten(1).sum(-1)
 
-    def inverse(self, y, cond=None):
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         yc, yi = self.split(y)
         scale, b, mix = self.params(yi, cond)
         xc = yc / scale - b
@@ -298,13 +393,24 @@ class AffineCoupling(_CouplingBase):
 
 class AdditiveCoupling(_CouplingBase):
     "Additive coupling `y = x + shift(x_id, cond)` (log-det 0)."
-    def __init__(self, dim:int, cond_dim:int, make_net, style:str='transflower'):
+    def __init__(self,
+                 dim:int, # number of channels `D`
+                 cond_dim:int, # channels of the condition (0: none)
+                 make_net, # factory `make_net(d_id, d_cond, d_out)` of the coupling network
+                 style:str='transflower', # channel split: 'transflower' or 'moglow'
+                ):
         super().__init__(dim, style)
         self.net = make_net(self.n_id, cond_dim, self.n_change)
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         xc, xi = self.split(x)
         return self.join(xc + self.net(xi, cond), xi), x.new_zeros(x.shape[0])
-    def inverse(self, y, cond=None):
+    def inverse(self,
+                y, # latent `(B, N, D)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         yc, yi = self.split(y)
         return self.join(yc - self.net(yi, cond), yi)
 
@@ -318,17 +424,37 @@ def _zero_linear(din, dout):
 
 class TransformerCouplingNet(nn.Module):
     "Transflower's coupling network: `BasicTransformer` over the frames on `[x_id; cond]`."
-    def __init__(self, d_id:int, d_cond:int, d_out:int, dhid:int=512, nhead:int=8, nlayers:int=2,
-                 dropout:float=0.1, pos_emb:str='none', max_len:int=None, ff_dim:int=None):
+    def __init__(self,
+                 d_id:int, # channels of `x_id`
+                 d_cond:int, # channels of the condition
+                 d_out:int, # output channels (the coupling's parameters)
+                 dhid:int=512, # transformer width
+                 nhead:int=8, # attention heads
+                 nlayers:int=2, # transformer layers
+                 dropout:float=0.1, # dropout probability
+                 pos_emb:str='none', # position information ('none', 'learned_bias', 't5_rel')
+                 max_len:int=None, # longest sequence (needed by some position encodings)
+                 ff_dim:int=None, # feed-forward width (default: dhid)
+                ):
         super().__init__()
         if d_id + d_cond == 0: raise ConfigError("coupling network: no input channels (1-D flow without condition)")
         self.net = BasicTransformer(d_id + d_cond, d_out, dhid, nhead, nlayers, dropout=dropout, ff_dim=ff_dim,
                                     pos_emb=pos_emb, max_len=max_len)
-    def forward(self, x_id, cond=None): return self.net(_cat_cond(x_id, cond))
+    def forward(self,
+                x_id, # the unchanged channels `(B, N, D_id)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ): return self.net(_cat_cond(x_id, cond))
 
 class RNNCouplingNet(nn.Module):
     "MoGlow's coupling network: LSTM/GRU over time + zero-initialised output layer; `stateful` carries the state."
-    def __init__(self, d_id:int, d_cond:int, d_out:int, dhid:int=512, num_layers:int=2, kind:str='LSTM'):
+    def __init__(self,
+                 d_id:int, # channels of `x_id`
+                 d_cond:int, # channels of the condition
+                 d_out:int, # output channels (the coupling's parameters)
+                 dhid:int=512, # hidden size of the recurrent layers
+                 num_layers:int=2, # recurrent layers
+                 kind:str='LSTM', # 'LSTM' or 'GRU'
+                ):
         super().__init__()
         kinds = {'lstm': nn.LSTM, 'gru': nn.GRU}
         if kind.lower() not in kinds: raise ConfigError(f"network_model: unknown recurrent network {kind!r} (LSTM|GRU)")
@@ -336,19 +462,31 @@ class RNNCouplingNet(nn.Module):
         self.out = _zero_linear(dhid, d_out)
         self.stateful, self.state = False, None
     def reset_state(self): self.state = None
-    def forward(self, x_id, cond=None):
+    def forward(self,
+                x_id, # the unchanged channels `(B, N, D_id)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         h, st = self.rnn(_cat_cond(x_id, cond), self.state if self.stateful else None)
         if self.stateful: self.state = tuple(s.detach() for s in st) if isinstance(st, tuple) else st.detach()
         return self.out(h)
 
 class FFCouplingNet(nn.Module):
     "Per-frame feed-forward coupling network (MoGlow's `FF`): ReLU MLP with a zero-initialised output layer."
-    def __init__(self, d_id:int, d_cond:int, d_out:int, dhid:int=512, num_layers:int=2):
+    def __init__(self,
+                 d_id:int, # channels of `x_id`
+                 d_cond:int, # channels of the condition
+                 d_out:int, # output channels (the coupling's parameters)
+                 dhid:int=512, # hidden width
+                 num_layers:int=2, # hidden layers
+                ):
         super().__init__()
         dims = [d_id + d_cond] + [dhid] * num_layers
         layers = [m for a, b in zip(dims[:-1], dims[1:]) for m in (nn.Linear(a, b), nn.ReLU())]
         self.net = nn.Sequential(*layers, _zero_linear(dims[-1], d_out))
-    def forward(self, x_id, cond=None): return self.net(_cat_cond(x_id, cond))
+    def forward(self,
+                x_id, # the unchanged channels `(B, N, D_id)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ): return self.net(_cat_cond(x_id, cond))
 
 class TimeConcatCouplingNet(nn.Module):
     """The original's coupling network with `cond_concat_dims: false`: `x_id` is projected to the condition's width
@@ -368,16 +506,24 @@ class TimeConcatCouplingNet(nn.Module):
         if not d_cond: raise ConfigError("cond_concat_dims: false needs a condition")
         self.input_encoder = nn.Linear(d_id, d_cond)
         self.net = BasicTransformer(d_cond, d_out, dhid, nhead, nlayers, dropout=dropout, ff_dim=ff_dim, pos_emb=pos_emb, max_len=max_len)
-    def forward(self, x_id, cond):
+    def forward(self,
+                x_id, # the unchanged channels `(B, N, D_id)`
+                cond, # condition sequence `(B, M, C)`, concatenated with `x_id` along time
+               ):
         N = x_id.shape[1]
         return self.net(torch.cat([self.input_encoder(x_id), cond.to(x_id.dtype)], 1), n_out=N)
 
 # %% ../../nbs/11_models.flows.ipynb #0c632810
-def concat_elu(x):
+def concat_elu(x, # tensor whose last dimension holds the channels
+              ):
     "ELU of `[x, -x]` along channels (Flow++)."
     return F.elu(torch.cat([x, -x], -1))
 
-def sinusoidal_positions(n, d, dtype=None, device=None):
+def sinusoidal_positions(n, # number of positions
+                         d, # number of channels
+                         dtype=None, # tensor dtype (default: torch's)
+                         device=None, # tensor device
+                        ):
     "Sinusoidal position encoding `(n, d)`."
     pos = torch.arange(n, dtype=torch.float64, device=device)[:, None]
     freq = torch.exp(-math.log(10000.0) * torch.arange(0, d, 2, dtype=torch.float64, device=device) / d)
@@ -428,8 +574,17 @@ class _GatedAttn(nn.Module):
 
 class FlowppCouplingNet(nn.Module):
     "Flow++ coupling network over frames: WN conv in, [gated conv, LayerNorm, gated attention, LayerNorm] blocks, WN conv out."
-    def __init__(self, d_id:int, d_cond:int, d_out:int, dhid:int=96, num_blocks:int=2, nhead:int=4,
-                 use_attn:bool=True, dropout:float=0.0, kernel_size:int=3):
+    def __init__(self,
+                 d_id:int, # channels of `x_id`
+                 d_cond:int, # channels of the condition
+                 d_out:int, # output channels (the coupling's parameters)
+                 dhid:int=96, # hidden width
+                 num_blocks:int=2, # number of [conv, attention] blocks
+                 nhead:int=4, # attention heads
+                 use_attn:bool=True, # include the gated attention in each block
+                 dropout:float=0.0, # dropout probability
+                 kernel_size:int=3, # width of the gated convolutions (frames)
+                ):
         super().__init__()
         self.inp = _TimeConv(d_id + d_cond, dhid, kernel_size)
         blocks = []
@@ -438,14 +593,19 @@ class FlowppCouplingNet(nn.Module):
             if use_attn: blocks += [_GatedAttn(dhid, nhead, dropout), nn.LayerNorm(dhid)]
         self.blocks = nn.Sequential(*blocks)
         self.out = _TimeConv(dhid, d_out, kernel_size)
-    def forward(self, x_id, cond=None): return self.out(self.blocks(self.inp(_cat_cond(x_id, cond))))
+    def forward(self,
+                x_id, # the unchanged channels `(B, N, D_id)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ): return self.out(self.blocks(self.inp(_cat_cond(x_id, cond))))
 
 # %% ../../nbs/11_models.flows.ipynb #1f9860a2
 COUPLING_NETS = {'transformer': TransformerCouplingNet, 'lstm': functools.partial(RNNCouplingNet, kind='LSTM'),
                  'gru': functools.partial(RNNCouplingNet, kind='GRU'), 'ff': FFCouplingNet, 'flowpp': FlowppCouplingNet,
                  'transformer_time': TimeConcatCouplingNet}
 
-def coupling_net_factory(name:str, **kwargs):
+def coupling_net_factory(name:str, # coupling network: transformer|transformer_time|LSTM|GRU|FF|flowpp
+                         **kwargs, # keyword arguments of the network's constructor (e.g. `dhid`, `nlayers`)
+                        ):
     "A factory `make_net(d_id, d_cond, d_out)` for the coupling network `name` (transformer|LSTM|GRU|FF|flowpp)."
     key = str(name).lower()
     if key not in COUPLING_NETS: raise ConfigError(f"network_model: unknown coupling network {name!r} ({'|'.join(COUPLING_NETS)})")
@@ -453,7 +613,10 @@ def coupling_net_factory(name:str, **kwargs):
 
 # %% ../../nbs/11_models.flows.ipynb #ab45b9e9
 @torch.no_grad()
-def randomize_(m:nn.Module, std:float=0.3, seed:int=None):
+def randomize_(m:nn.Module, # module whose parameters are perturbed
+               std:float=0.3, # standard deviation of the noise
+               seed:int=None, # seed of the noise (None: torch's global generator)
+              ):
     "Add Gaussian noise to every floating-point parameter of `m` (in place; for tests of non-trivial maps)."
     g = torch.Generator().manual_seed(seed) if seed is not None else None
     for p in m.parameters():
@@ -463,30 +626,52 @@ def randomize_(m:nn.Module, std:float=0.3, seed:int=None):
 # %% ../../nbs/11_models.flows.ipynb #cd34ac6b
 class GaussianPrior(nn.Module):
     "Standard normal prior over every latent value."
-    def log_prob(self, z): return (-0.5 * z.pow(2) - 0.5 * math.log(2 * math.pi)).flatten(1).sum(-1)
-    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None, noise=None):
+    def log_prob(self,
+                 z, # latent `(B, ...)`
+                ): return (-0.5 * z.pow(2) - 0.5 * math.log(2 * math.pi)).flatten(1).sum(-1)
+    def sample(self,
+               shape, # shape of the draw
+               temperature:float=1.0, # factor on the standard deviation
+               dtype=None, # tensor dtype
+               device=None, # tensor device
+               generator=None, # torch random generator, or `None`
+               noise=None, # `noise(shape, dtype, device)` replacing `torch.randn`, or `None`
+              ):
         "A draw of `shape` scaled by `temperature`; `noise(shape, dtype, device)` replaces `torch.randn` when given."
         g = noise(shape, dtype, device) if noise is not None else torch.randn(shape, dtype=dtype, device=device, generator=generator)
         return g * temperature
 
 class StudentTPrior(nn.Module):
     "Multivariate Student-t prior (identity scale) over each frame's `D`-vector, `df` degrees of freedom."
-    def __init__(self, df:float=50.0):
+    def __init__(self,
+                 df:float=50.0, # degrees of freedom
+                ):
         super().__init__()
         if not df > 0: raise ConfigError(f"flow_dist_param: Student-t degrees of freedom must be > 0, got {df}")
         self.register_buffer('df', torch.tensor(float(df)))
-    def log_prob(self, z):
+    def log_prob(self,
+                 z, # latent `(B, N, D)`
+                ):
         D, nu = z.shape[-1], self.df.to(z.dtype)
         c = torch.lgamma((nu + D) / 2) - torch.lgamma(nu / 2) - D / 2 * torch.log(nu * math.pi)
         return (c - (nu + D) / 2 * torch.log1p(z.pow(2).sum(-1) / nu)).flatten(1).sum(-1)
-    def sample(self, shape, temperature:float=1.0, dtype=None, device=None, generator=None, noise=None):
+    def sample(self,
+               shape, # shape of the draw `(B, N, D)`
+               temperature:float=1.0, # factor on the scale
+               dtype=None, # tensor dtype
+               device=None, # tensor device
+               generator=None, # torch random generator, or `None`
+               noise=None, # `noise(shape, dtype, device)` giving the Gaussian part, or `None`
+              ):
         "A draw of `shape` scaled by `temperature`; `noise(shape, dtype, device)` gives the Gaussian part when given."
         g = noise(shape, dtype, device) if noise is not None else torch.randn(shape, dtype=dtype, device=device, generator=generator)
         nu = self.df.to(g.dtype)
         chi2 = torch.distributions.Gamma(nu / 2, torch.tensor(0.5, dtype=g.dtype, device=g.device)).sample(shape[:-1])
         return g / torch.sqrt(chi2 / nu).unsqueeze(-1) * temperature
 
-def make_prior(name:str='normal', param:float=50.0):
+def make_prior(name:str='normal', # 'normal' or 'studentT'
+               param:float=50.0, # degrees of freedom of the Student-t prior
+              ):
     "The prior named by the original's `flow_dist` option (`normal` or `studentT`, with `flow_dist_param` d.o.f.)."
     key = str(name).lower()
     if key in ('normal', 'gaussian'): return GaussianPrior()
@@ -494,18 +679,21 @@ def make_prior(name:str='normal', param:float=50.0):
     raise ConfigError(f"flow_dist: unknown prior {name!r} (normal|studentT)")
 
 # %% ../../nbs/11_models.flows.ipynb #110f0b36
-def squeeze_time(x):
+def squeeze_time(x, # sequence `(B, N, D)` with `N` even
+                ):
     "`(B, N, D) -> (B, N/2, 2D)`: frame pairs interleaved into channels as the original: channel `2c+p` is channel `c` of frame `2t+p`."
     if x is None: return None
     B, N, D = x.shape
     return x.reshape(B, N // 2, 2, D).transpose(2, 3).reshape(B, N // 2, 2 * D)
 
-def unsqueeze_time(x):
+def unsqueeze_time(x, # squeezed sequence `(B, N/2, 2D)`
+                  ):
     "Inverse of `squeeze_time`."
     B, N, D2 = x.shape
     return x.reshape(B, N, D2 // 2, 2).transpose(2, 3).reshape(B, 2 * N, D2 // 2)
 
-def parse_scales(scales):
+def parse_scales(scales, # list of `[K, checkerboard]` pairs, or the original's string form of it
+                ):
     "The `scales` option as a list of `[channelwise, checkerboard]` pairs (accepts the original's string form)."
     s = ast.literal_eval(scales) if isinstance(scales, str) else scales
     try: s = [[int(a), int(b)] for a, b in s]
@@ -530,10 +718,23 @@ def _make_perm(perm, dim):
 
 class ConditionalFlow(nn.Module):
     "K steps of [norm -> 1x1 mixing -> coupling] per scale, with time squeezing between scales, and a prior."
-    def __init__(self, dim:int, cond_dim:int=0, scales=((16, 0),), norm:str='batchnorm', permutation:str='lu',
-                 coupling:str='affine', coupling_style:str='transflower', net:str='transformer', net_kwargs:dict=None,
-                 n_mix:int=0, prior:str='normal', prior_param:float=50.0, bn_momentum:float=0.1,
-                 actnorm_scale:float=1.0, seq_len:int=None):
+    def __init__(self,
+                 dim:int, # channels `D` of the modelled data
+                 cond_dim:int=0, # channels of the condition (0: unconditional)
+                 scales=((16, 0),), # one `[K, checkerboard]` pair per scale: `K` flow steps, time squeezed between scales
+                 norm:str='batchnorm', # normalisation layer: 'batchnorm', 'actnorm' or None
+                 permutation:str='lu', # channel mixing: 'lu', 'full', 'reverse', 'shuffle' or None
+                 coupling:str='affine', # 'affine' or 'additive'
+                 coupling_style:str='transflower', # 'transflower' or 'moglow' channel split and scale
+                 net:str='transformer', # coupling network (see `coupling_net_factory`)
+                 net_kwargs:dict=None, # keyword arguments of the coupling network
+                 n_mix:int=0, # logistic-mixture components of the affine coupling (0: none)
+                 prior:str='normal', # 'normal' or 'studentT'
+                 prior_param:float=50.0, # degrees of freedom of the Student-t prior
+                 bn_momentum:float=0.1, # momentum of `BatchNormFlow`
+                 actnorm_scale:float=1.0, # initial output std of `ActNorm`
+                 seq_len:int=None, # sequence length (sets transformer `max_len`; needed by 'transformer_time')
+                ):
         super().__init__()
         self.dim, self.cond_dim, self.scales = dim, cond_dim, parse_scales(scales)
         self.seq_len = seq_len
@@ -568,7 +769,10 @@ class ConditionalFlow(nn.Module):
         if self.cond_dim and (cond is None or cond.shape[:2] != x.shape[:2] or cond.shape[-1] != self.cond_dim):
             raise ValueError(f"condition must be (B, N, {self.cond_dim}) = {(*x.shape[:2], self.cond_dim)}, got {None if cond is None else tuple(cond.shape)}")
 
-    def forward(self, x, cond=None):
+    def forward(self,
+                x, # data `(B, N, D)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         "Data -> latent: `(z, logdet)`, `z` shaped like `x`, `logdet (B,)`."
         self._check(x, cond)
         ld, parked, c = x.new_zeros(x.shape[0]), [], cond
@@ -581,7 +785,10 @@ class ConditionalFlow(nn.Module):
         for xs in reversed(parked): x = unsqueeze_time(torch.cat([x, xs], -1))
         return x, ld
 
-    def inverse(self, z, cond=None):
+    def inverse(self,
+                z, # latent `(B, N, D)`
+                cond=None, # condition `(B, N, C)`, or `None`
+               ):
         "Latent -> data."
         self._check(z, cond)
         conds, parked, x = [cond], [], z
@@ -593,12 +800,22 @@ class ConditionalFlow(nn.Module):
             if i > 0: x = unsqueeze_time(torch.cat([x, parked[i - 1]], -1))
         return x
 
-    def log_prob(self, x, cond=None):
+    def log_prob(self,
+                 x, # data `(B, N, D)`
+                 cond=None, # condition `(B, N, C)`, or `None`
+                ):
         "`log p(x | cond)` per sample `(B,)`, in nats, summed over frames and channels."
         z, ld = self(x, cond)
         return self.prior.log_prob(z) + ld
 
-    def sample(self, cond=None, temperature:float=1.0, n:int=None, z=None, generator=None, noise=None):
+    def sample(self,
+               cond=None, # condition `(B, N, C)`, or `None`
+               temperature:float=1.0, # factor on the latent's scale
+               n:int=None, # number of frames when there is no condition
+               z=None, # latent to decode instead of a draw from the prior
+               generator=None, # torch random generator, or `None`
+               noise=None, # `noise(shape, dtype, device)` replacing the prior's Gaussian draw, or `None`
+              ):
         "Draw `x ~ p(x | cond)` with the latent scaled by `temperature`; `n` frames when there is no condition; `noise`: see the priors."
         if z is None:
             if cond is None and n is None: raise ValueError("sample: give a condition or the number of frames n")
@@ -616,7 +833,9 @@ class ConditionalFlow(nn.Module):
         "Forget the recurrent state of every coupling network."
         for m in self.recurrent_nets(): m.reset_state()
 
-    def set_stateful(self, flag:bool=True):
+    def set_stateful(self,
+                     flag:bool=True, # carry the recurrent state across calls
+                    ):
         "Carry (or not) the recurrent state across calls; resets it."
         for m in self.recurrent_nets(): m.stateful = flag; m.reset_state()
 
@@ -633,35 +852,51 @@ class ConditionalFlow(nn.Module):
 class FlowModel(nn.Module):
     "Base class of conditional flow models: subclasses set `self.flow` and define `condition(inputs)`."
     output_dims: list = []
-    def condition(self, inputs):
+    def condition(self,
+                  inputs, # input modalities `[(B, L_in, D_i)]`
+                 ):
         "The per-frame condition `(B, N, C)` for the flow (or `None`)."
         raise NotImplementedError
 
-    def target(self, targets):
+    def target(self,
+               targets, # output modalities `[(B, L, D_j)]`
+              ):
         "Concatenate the output modalities `[(B, L, D_j)]` along channels into the flow's `(B, L, ΣD_j)`."
         if len({t.shape[1] for t in targets}) > 1:
             raise ValueError(f"output modalities must have equal lengths to be modelled jointly, got {[tuple(t.shape) for t in targets]}")
         return targets[0] if len(targets) == 1 else torch.cat(list(targets), -1)
 
-    def split_output(self, x):
+    def split_output(self,
+                     x, # flow output `(B, L, ΣD_j)`
+                    ):
         "Split the flow's output back into one tensor per output modality."
         return list(torch.split(x, list(self.output_dims), -1)) if self.output_dims else [x]
 
-    def nll(self, inputs, targets):
+    def nll(self,
+            inputs, # input modalities `[(B, L_in, D_i)]`
+            targets, # output modalities `[(B, L_out, D_j)]`
+           ):
         "Negative log-likelihood `(B,)` of the targets in nats, summed over frames and channels."
         with self.flow.stateless():
             cond = self.condition(inputs)
             x = self.target(targets).to(cond.dtype if cond is not None else self.dtype)
             return -self.flow.log_prob(x, cond)
 
-    def loss(self, inputs, targets):
+    def loss(self,
+             inputs, # input modalities `[(B, L_in, D_i)]`
+             targets, # output modalities `[(B, L_out, D_j)]`
+            ):
         "Training loss: mean NLL per target frame in nats; dict of named parts for logging."
         nll = self.nll(inputs, targets)
         loss = nll.mean() / targets[0].shape[1]
         return loss, {'nll': loss.detach(), 'bits_per_frame': loss.detach() / math.log(2)}
 
     @torch.no_grad()
-    def sample(self, inputs, temperature:float=1.0, noise=None):
+    def sample(self,
+               inputs, # input modalities `[(B, L_in, D_i)]`
+               temperature:float=1.0, # factor on the latent's scale
+               noise=None, # `noise(shape, dtype, device)` replacing the prior's Gaussian draw, or `None`
+              ):
         "Sample the outputs `[(B, L_out, D_out)]` given the inputs (latent scaled by `temperature`; `noise`: see the priors)."
         return self.split_output(self.flow.sample(self.condition(inputs), temperature, noise=noise))
 
@@ -676,7 +911,9 @@ class FlowModel(nn.Module):
         "Start a new generation: clear the recurrent state and carry it across `sample` calls until `train()`/`eval()`."
         self.flow.set_stateful(True)
 
-    def train(self, mode:bool=True):
+    def train(self,
+              mode:bool=True, # True for training mode, False for eval mode
+             ):
         "Set training/eval mode (and stop carrying recurrent state between calls)."
         super().train(mode)
         flow = self._modules.get('flow')
