@@ -58,7 +58,8 @@ def _delete_jit_files() -> int:
     _JIT_READY = False
     return n
 
-def clear_jit_cache(timeout:float=900.) -> int:
+def clear_jit_cache(timeout:float=900., # seconds to wait for the warm-up lock
+                   ) -> int:
     "Delete librosa's numba cache files and the warm-up stamp (under the warm-up lock); returns how many files were removed."
     from filelock import FileLock
     with FileLock(str(_lock_path()), timeout=timeout): return _delete_jit_files()
@@ -167,7 +168,13 @@ def _fine_hop(hop:int, sr:int, target_s:float=0.01) -> int:
     divs = np.array([d for d in range(1, hop + 1) if hop % d == 0])
     return int(divs[np.argmin(np.abs(divs - target_s * sr))])
 
-def click_track(times, duration:float, sr:int=24000, freq:float=1500., length_s:float=0.03, amp:float=0.8):
+def click_track(times, # click start times (seconds)
+                duration:float, # length of the signal (seconds)
+                sr:int=24000, # sample rate (Hz)
+                freq:float=1500., # tone frequency of a click (Hz)
+                length_s:float=0.03, # length of a click (seconds)
+                amp:float=0.8, # peak amplitude of a click
+               ):
     "A mono float32 signal of `duration` s with short decaying tone clicks starting at `times` (seconds)."
     n, m = int(round(duration * sr)), int(round(length_s * sr))
     y = np.zeros(n + m, np.float32)
@@ -200,7 +207,11 @@ def _audio_read_reason(p:Path, e:Exception) -> str:
         why = f"not a format libsndfile reads ({sf_msg.rstrip('.') or 'unknown format'}), and no audioread backend (ffmpeg) could decode it"
     return why
 
-def load_audio(audio, sr:int=24000, orig_sr:int=None, name=None) -> np.ndarray:
+def load_audio(audio, # path of an audio file, or an array of samples (1-d, or 2-d stereo)
+               sr:int=24000, # sample rate (Hz) of the result
+               orig_sr:int=None, # sample rate of an array `audio` (required for arrays)
+               name=None, # name of the audio in error messages (default: the path)
+              ) -> np.ndarray:
     "Mono float32 samples at `sr` Hz from a path or from an array (1-d, or 2-d stereo) sampled at `orig_sr`."
     librosa = _librosa()
     if isinstance(audio, (str, Path)):
@@ -228,7 +239,10 @@ def load_audio(audio, sr:int=24000, orig_sr:int=None, name=None) -> np.ndarray:
 # %% ../../nbs/03_features.audio.ipynb #464373fc
 MEL_FLOOR_DB = -100.
 
-def beat_phase(times, beats, period:float=0.5):
+def beat_phase(times, # instants (seconds) to place
+               beats, # beat times (seconds)
+               period:float=0.5, # beat period (seconds) used when there are fewer than 2 beats
+              ):
     "Position in [0, 1) of each of `times` between the surrounding `beats`; runs on with the nearest beat period outside them."
     times, beats = np.asarray(times, float), np.unique(np.asarray(beats, float))
     if len(beats) < 2: return np.mod(times / period, 1.)
@@ -239,8 +253,14 @@ def beat_phase(times, beats, period:float=0.5):
     ph[after] = (times[after] - beats[-1]) / (beats[-1] - beats[-2])
     return np.mod(ph, 1.)
 
-def global_tempo(env, frame_rate:float, start_bpm:float=120., std_bpm:float=1., max_tempo:float=320.,
-                 ac_size:float=8., stride_s:float=0.1) -> float:
+def global_tempo(env, # onset-strength envelope, one value a frame
+                 frame_rate:float, # frames per second of `env`
+                 start_bpm:float=120., # centre of the log-normal tempo prior (bpm)
+                 std_bpm:float=1., # width of the tempo prior (octaves)
+                 max_tempo:float=320., # tempi at or above this (bpm) are excluded
+                 ac_size:float=8., # length of the autocorrelation windows (seconds)
+                 stride_s:float=0.1, # hop between autocorrelation windows (seconds)
+                ) -> float:
     "Tempo (bpm) of an onset envelope at `frame_rate`: librosa's `tempo` estimate, on windows every `stride_s`, sub-frame precise."
     import scipy.signal
     x = np.asarray(env, np.float64); n = len(x)
@@ -327,7 +347,9 @@ class AudioPipeline:
     @property
     def is_fitted(self): return self.mean_ is not None
 
-    def n_frames(self, duration_s:float) -> int:
+    def n_frames(self,
+                 duration_s:float, # length of the audio (seconds)
+                ) -> int:
         "Number of feature rows for `duration_s` seconds of audio: the instants `i / fps` inside `[0, duration)`."
         return -(-int(round(duration_s * self.sr)) // self.hop)
 
@@ -381,12 +403,20 @@ def _analyse(self:AudioPipeline, audio, sr=None, name=None):
 
 
 @patch
-def features(self:AudioPipeline, audio, sr:int=None, name=None) -> np.ndarray:
+def features(self:AudioPipeline,
+             audio, # path of an audio file, or an array of samples
+             sr:int=None, # sample rate of an array `audio`
+             name=None, # name of the audio in error messages
+            ) -> np.ndarray:
     "Unscaled features `(T, n_features)` float32 of `audio` (a path, or an array with its sample rate `sr`)."
     return self._analyse(audio, sr, name)['features']
 
 @patch
-def beats(self:AudioPipeline, audio, sr:int=None, name=None):
+def beats(self:AudioPipeline,
+          audio, # path of an audio file, or an array of samples
+          sr:int=None, # sample rate of an array `audio`
+          name=None, # name of the audio in error messages
+         ):
     "Tracked beat times (seconds) and tempo (bpm) of `audio`, as used by the beat columns."
     r = self._analyse(audio, sr, name)
     return r['beats'], r['tempo']
@@ -414,7 +444,10 @@ def _fit_features(self:AudioPipeline, arrays):
     return self
 
 @patch
-def fit(self:AudioPipeline, items, sr:int=None):
+def fit(self:AudioPipeline,
+        items, # songs of the training split: paths or arrays
+        sr:int=None, # sample rate of array items
+       ):
     "Fit the standardiser on the songs `items` (paths or arrays at `sr`): use the training split only."
     items = list(items)
     self._fit_features(self.features(it, sr) for it in items)
@@ -422,19 +455,27 @@ def fit(self:AudioPipeline, items, sr:int=None):
     return self
 
 @patch
-def scale(self:AudioPipeline, feats):
+def scale(self:AudioPipeline,
+          feats, # unscaled features `(T, n_features)`
+         ):
     "Standardise unscaled features with the fitted mean and standard deviation."
     if not self.is_fitted: raise ConfigError("AudioPipeline is not fitted: call fit(...) or AudioPipeline.load(...)")
     return ((np.asarray(feats, np.float64) - self.mean_) / self.scale_).astype(np.float32)
 
 @patch
-def unscale(self:AudioPipeline, feats):
+def unscale(self:AudioPipeline,
+            feats, # standardised features `(T, n_features)`
+           ):
     "Undo `scale`."
     if not self.is_fitted: raise ConfigError("AudioPipeline is not fitted: call fit(...) or AudioPipeline.load(...)")
     return (np.asarray(feats, np.float64) * self.scale_ + self.mean_).astype(np.float32)
 
 @patch
-def transform(self:AudioPipeline, audio, sr:int=None, name=None) -> np.ndarray:
+def transform(self:AudioPipeline,
+              audio, # path of an audio file, or an array of samples
+              sr:int=None, # sample rate of an array `audio`
+              name=None, # name of the audio in error messages
+             ) -> np.ndarray:
     "Standardised features `(T, n_features)` float32 of `audio` (the `audio_feats_scaled_<fps>` array)."
     if not self.is_fitted: raise ConfigError("AudioPipeline is not fitted: call fit(...) or AudioPipeline.load(...)")
     return self.scale(self.features(audio, sr, name))
@@ -445,7 +486,9 @@ def _pipeline_paths(d, feature_name):
     return d/f'{feature_name}.audio_pipeline.json', d/f'{feature_name}.audio_pipeline.npz'
 
 @patch
-def save(self:AudioPipeline, d):
+def save(self:AudioPipeline,
+         d, # folder to write the two files to
+        ):
     "Save parameters (JSON) and scaler (npz) to `d/<feature_name>.audio_pipeline.{json,npz}`; returns the JSON path."
     if not self.is_fitted: raise ConfigError("AudioPipeline is not fitted: nothing to save")
     jp, zp = _pipeline_paths(ensure_dir(d), self.feature_name)
@@ -498,10 +541,10 @@ def _madmom_signal(y, sr:int):
     if int(sr) != 44100: y = _librosa().resample(y, orig_sr=int(sr), target_sr=44100).astype(np.float32)
     return Signal(y, sample_rate=44100)
 
-def madmom_beats(y,                 # mono audio samples
-                 sr:int,            # their sample rate
+def madmom_beats(y, # mono audio samples
+                 sr:int, # their sample rate
                  min_bpm:float=55., # tempo range of the DBN tracker
-                 max_bpm:float=215.,
+                 max_bpm:float=215., # upper end of that tempo range (bpm)
                 ) -> np.ndarray:
     "Beat times (seconds) of `y`: madmom's RNN beat activations (100 fps) decoded by its DBN beat tracker."
     _madmom()

@@ -24,10 +24,12 @@ TRANSFLOWER_JOINTS = ['Spine', 'Spine1', 'Neck', 'Head', 'RightShoulder', 'Right
 @dataclass
 class FeatureTable:
     "A sequence as named columns: `values` `(T, D)` float64 with `columns` `'<joint>_<channel>'`, at `frame_time`."
-    columns: list
-    values: np.ndarray
-    frame_time: float
-    def col(self, name): return self.columns.index(name)
+    columns: list  # column names `'<joint>_<channel>'`, one per column of `values`
+    values: np.ndarray  # the features `(T, D)`, float64
+    frame_time: float  # seconds between frames
+    def col(self,
+            name, # column name
+           ): return self.columns.index(name)
     @property
     def n_frames(self): return self.values.shape[0]
     def __repr__(self): return f"FeatureTable({self.values.shape[0]} frames x {len(self.columns)} columns, {1/self.frame_time:.4g} fps)"
@@ -59,7 +61,10 @@ def _slerp(q0, q1, w):
     q = a[..., None] * q0 + b[..., None] * q1
     return q / np.linalg.norm(q, axis=-1, keepdims=True)
 
-def resample_motion(motion:Motion, fps:float=20, tol:float=1e-3) -> Motion:
+def resample_motion(motion:Motion, # the motion to resample
+                    fps:float=20, # target frame rate
+                    tol:float=1e-3, # relative tolerance under which the rate ratio counts as an integer (exact decimation)
+                   ) -> Motion:
     "Resample `motion` to `fps`: exact decimation where the source rate is a multiple, else slerp (see above)."
     from scipy.spatial.transform import Rotation
     src, T = motion.fps, motion.n_frames
@@ -81,10 +86,18 @@ def resample_motion(motion:Motion, fps:float=20, tol:float=1e-3) -> Motion:
 
 class Resample:
     "Step 1: resample `Motion`s to `fps` (`resample_motion`); the inverse is the identity (outputs are at `fps`)."
-    def __init__(self, fps=20): self.fps = fps
-    def fit(self, motions): return self
-    def transform(self, motions): return [resample_motion(m, self.fps) for m in motions]
-    def inverse_transform(self, motions): return list(motions)
+    def __init__(self,
+                 fps=20, # target frame rate
+                ): self.fps = fps
+    def fit(self,
+            motions, # list of `Motion`s (nothing is fitted)
+           ): return self
+    def transform(self,
+                  motions, # list of `Motion`s
+                 ): return [resample_motion(m, self.fps) for m in motions]
+    def inverse_transform(self,
+                          motions, # list of `Motion`s (returned unchanged)
+                         ): return list(motions)
 
 # %% ../../nbs/02_features.motion.ipynb #f729237f
 _PAIR_RULES = [(r'Left', 'Right'), (r'left', 'right'), (r'LEFT', 'RIGHT')]
@@ -98,7 +111,8 @@ def _counterpart_candidates(name):
     m = re.match(r'^(.*[._])([LRlr])$', name)
     if m: yield m.group(1) + {'L': 'R', 'R': 'L', 'l': 'r', 'r': 'l'}[m.group(2)]
 
-def mirror_pairs(joint_names):
+def mirror_pairs(joint_names, # joint names; partners are matched by Left/Right (or L/R) in their names
+                ):
     "Index of each joint's left/right partner (itself for centre joints)."
     idx = {n: i for i, n in enumerate(joint_names)}
     out = []
@@ -111,7 +125,8 @@ def mirror_pairs(joint_names):
 
 _MIRROR_SIGN = {'Xrotation': 1., 'Yrotation': -1., 'Zrotation': -1., 'Xposition': -1., 'Yposition': 1., 'Zposition': 1.}
 
-def mirror_motion(motion:Motion) -> Motion:
+def mirror_motion(motion:Motion, # the motion to mirror
+                 ) -> Motion:
     "Left/right mirror image of `motion` (swap partner joints, negate X positions and Y/Z rotations)."
     pairs = mirror_pairs(motion.joint_names)
     src = np.arange(motion.n_channels)
@@ -126,9 +141,15 @@ def mirror_motion(motion:Motion) -> Motion:
 
 class Mirror:
     "Step 2: append mirrored copies (originals first, then mirrored, as the original); the inverse is the identity."
-    def fit(self, motions): return self
-    def transform(self, motions): return list(motions) + [mirror_motion(m) for m in motions]
-    def inverse_transform(self, xs): return list(xs)
+    def fit(self,
+            motions, # list of `Motion`s (nothing is fitted)
+           ): return self
+    def transform(self,
+                  motions, # list of `Motion`s
+                 ): return list(motions) + [mirror_motion(m) for m in motions]
+    def inverse_transform(self,
+                          xs, # list of sequences (returned unchanged)
+                         ): return list(xs)
 
 # %% ../../nbs/02_features.motion.ipynb #451f1a57
 def _yaw_matrices(psi):
@@ -155,7 +176,8 @@ def _heading(R):
 
 def _wrap(a): return (a + np.pi) % (2 * np.pi) - np.pi
 
-def canonicalize_root(motion:Motion) -> Motion:
+def canonicalize_root(motion:Motion, # the motion to move
+                     ) -> Motion:
     "Move `motion` rigidly on the floor so that frame 0's root is above the origin and faces +Z (height kept)."
     pc, rc, order = _root_columns(motion)
     v = motion.values.copy()
@@ -168,17 +190,23 @@ def canonicalize_root(motion:Motion) -> Motion:
 
 class RootTransform:
     "Step 3: `Motion` -> `FeatureTable` with the root as height, facing-frame velocity, de-yawed rotation and yaw velocity."
-    def fit(self, motions):
+    def fit(self,
+            motions, # list of `Motion`s; the first is the template
+           ):
         m = motions[0]
         _root_columns(m)
         self.template = m.with_values(m.values[:1])       # skeleton + first frame
         return self
 
-    def columns(self, motion=None):
+    def columns(self,
+                motion=None, # the motion whose channels name the columns (default: the template)
+               ):
         m = motion or self.template; root = m.joint_names[0]
         return m.channel_names + [f"{root}_dXposition", f"{root}_dZposition", f"{root}_dYrotation"]
 
-    def transform(self, motions):
+    def transform(self,
+                  motions, # list of `Motion`s
+                 ):
         out = []
         for m in motions:
             pc, rc, order = _root_columns(m)
@@ -197,7 +225,9 @@ class RootTransform:
             out.append(FeatureTable(self.columns(m), x, m.frame_time))
         return out
 
-    def inverse_transform(self, tables):
+    def inverse_transform(self,
+                          tables, # list of `FeatureTable`s made by `transform`
+                         ):
         tm = self.template; C = tm.n_channels
         pc, rc, order = _root_columns(tm)
         cols = self.columns()
@@ -216,7 +246,9 @@ class RootTransform:
         return out
 
 # %% ../../nbs/02_features.motion.ipynb #55e7191f
-def resolve_joints(joints, joint_names):
+def resolve_joints(joints, # 'transflower', 'all', a list of names or a comma-separated string
+                   joint_names, # all joint names of the skeleton, root first
+                  ):
     "The joint names `joints` ('transflower', 'all', a list or a comma-separated string) selects, root first."
     root = joint_names[0]
     if isinstance(joints, str) and joints.strip().lower() == 'all': want = list(joint_names)
@@ -232,8 +264,13 @@ def resolve_joints(joints, joint_names):
 
 class JointSelector:
     "Step 4: keep the columns of the root and the selected joints; restore the others from the template at inversion."
-    def __init__(self, joints='transflower'): self.joints = joints
-    def fit(self, tables, joint_names=None):
+    def __init__(self,
+                 joints='transflower', # joints to keep (see `resolve_joints`)
+                ): self.joints = joints
+    def fit(self,
+            tables, # list of `FeatureTable`s; the first is the template
+            joint_names=None, # skeleton joint names (default: read from the column names)
+           ):
         t = tables[0]
         if joint_names is None: joint_names = list(dict.fromkeys(_split_col(c)[0] for c in t.columns))
         self.selected = resolve_joints(self.joints, joint_names)
@@ -245,11 +282,15 @@ class JointSelector:
         return self
     @property
     def columns(self): return [self.all_columns[i] for i in self.keep]
-    def transform(self, tables):
+    def transform(self,
+                  tables, # list of `FeatureTable`s with the fitted columns
+                 ):
         for t in tables:
             if t.columns != self.all_columns: raise ConfigError("JointSelector: columns differ from the fitted template")
         return [FeatureTable(self.columns, t.values[:, self.keep], t.frame_time) for t in tables]
-    def inverse_transform(self, tables):
+    def inverse_transform(self,
+                          tables, # list of `FeatureTable`s with the selected columns
+                         ):
         out = []
         for t in tables:
             x = np.empty((t.n_frames, len(self.all_columns)))
@@ -258,7 +299,8 @@ class JointSelector:
         return out
 
 # %% ../../nbs/02_features.motion.ipynb #cff17501
-def unroll_expmap(r):
+def unroll_expmap(r, # exponential maps `(T, ..., 3)`
+                 ):
     "Make exponential maps `r` `(T, ..., 3)` continuous over time (axis 0) without changing the rotations."
     r = np.asarray(r, dtype=np.float64)
     th = np.linalg.norm(r, axis=-1)
@@ -275,7 +317,9 @@ def unroll_expmap(r):
 
 class ExpMap:
     "Step 5: Euler angles of each joint -> exponential maps (unrolled); columns reversed joint order, then the rest."
-    def fit(self, tables):
+    def fit(self,
+            tables, # list of `FeatureTable`s; the first gives the column layout
+           ):
         t = tables[0]
         self.in_columns = list(t.columns)
         joints = list(dict.fromkeys(_split_col(c)[0] for c in t.columns))
@@ -296,7 +340,9 @@ class ExpMap:
         for g, (j, idx, order) in enumerate(self.groups): od.setdefault(order, []).append(g)
         return od
 
-    def transform(self, tables):
+    def transform(self,
+                  tables, # list of `FeatureTable`s with Euler-angle columns
+                 ):
         from scipy.spatial.transform import Rotation
         out = []
         for t in tables:
@@ -311,7 +357,9 @@ class ExpMap:
             out.append(FeatureTable(list(self.columns), np.concatenate([r.reshape(T, 3 * G), t.values[:, self.rest]], 1), t.frame_time))
         return out
 
-    def inverse_transform(self, tables):
+    def inverse_transform(self,
+                          tables, # list of `FeatureTable`s with exponential-map columns
+                         ):
         from scipy.spatial.transform import Rotation
         out = []
         for t in tables:
@@ -330,8 +378,12 @@ class ExpMap:
 # %% ../../nbs/02_features.motion.ipynb #35a09273
 class ConstantsRemover:
     "Step 6: drop the named columns (by default the root's X/Z position, always 0); put back their fitted value."
-    def __init__(self, columns=None): self.names = columns
-    def fit(self, tables):
+    def __init__(self,
+                 columns=None, # names of the columns to drop (default: the root's X/Z position)
+                ): self.names = columns
+    def fit(self,
+            tables, # list of `FeatureTable`s; their first value of each dropped column is kept
+           ):
         t = tables[0]
         self.in_columns = list(t.columns)
         names = self.names if self.names is not None else []
@@ -342,8 +394,12 @@ class ConstantsRemover:
         return self
     @property
     def columns(self): return [self.in_columns[i] for i in self.keep]
-    def transform(self, tables): return [FeatureTable(self.columns, t.values[:, self.keep], t.frame_time) for t in tables]
-    def inverse_transform(self, tables):
+    def transform(self,
+                  tables, # list of `FeatureTable`s with the fitted columns
+                 ): return [FeatureTable(self.columns, t.values[:, self.keep], t.frame_time) for t in tables]
+    def inverse_transform(self,
+                          tables, # list of `FeatureTable`s without the dropped columns
+                         ):
         out = []
         for t in tables:
             x = np.empty((t.n_frames, len(self.in_columns))); x[:, self.keep] = t.values; x[:, self.idx] = self.values
@@ -353,15 +409,21 @@ class ConstantsRemover:
 class Scaler:
     "Step 7: standardise columns with the mean and (population) standard deviation of the fitted data; (near-)constant columns keep scale 1."
     min_std = 1e-4   # below this a column's spread is numerical noise (radians, file units): dividing by it would blow up new data
-    def fit(self, tables):
+    def fit(self,
+            tables, # list of `FeatureTable`s (the training data)
+           ):
         x = np.concatenate([t.values for t in tables])
         if not len(x): raise DataError("cannot fit the scaler on zero frames")
         self.mean = x.mean(0)
         std = x.std(0)
         self.scale = np.where(std > self.min_std, std, 1.)
         return self
-    def transform(self, tables): return [FeatureTable(t.columns, (t.values - self.mean) / self.scale, t.frame_time) for t in tables]
-    def inverse_transform(self, tables): return [FeatureTable(t.columns, t.values * self.scale + self.mean, t.frame_time) for t in tables]
+    def transform(self,
+                  tables, # list of `FeatureTable`s to standardise
+                 ): return [FeatureTable(t.columns, (t.values - self.mean) / self.scale, t.frame_time) for t in tables]
+    def inverse_transform(self,
+                          tables, # list of standardised `FeatureTable`s
+                         ): return [FeatureTable(t.columns, t.values * self.scale + self.mean, t.frame_time) for t in tables]
 
 # %% ../../nbs/02_features.motion.ipynb #8a57d861
 FORMAT, FORMAT_VERSION = 'transflower.motion_pipeline', 1
@@ -377,7 +439,13 @@ def _as_items(motions, what='motions'):
 
 class MotionPipeline:
     "Invertible motion features: resample -> mirror -> root deltas -> joint selection -> expmap -> constants -> scaler."
-    def __init__(self, fps:float=20, joints='transflower', mirror:bool=False, remove_constants:bool=True, dtype='float32'):
+    def __init__(self,
+                 fps:float=20, # frame rate of the features
+                 joints='transflower', # joints to keep (see `resolve_joints`)
+                 mirror:bool=False, # append left/right mirrored copies (data augmentation)
+                 remove_constants:bool=True, # drop the root's X/Z position columns (always 0 after the root transform)
+                 dtype='float32', # dtype of the feature arrays
+                ):
         if not fps > 0: raise ConfigError(f"fps must be positive, got {fps}")
         self.fps, self.joints, self.mirror, self.remove_constants = fps, joints, bool(mirror), bool(remove_constants)
         self.dtype = np.dtype(dtype)
@@ -408,7 +476,9 @@ class MotionPipeline:
             xs = s.transform(xs)
         return xs
 
-    def fit(self, motions):
+    def fit(self,
+            motions, # list or dict of `Motion`s (the train split)
+           ):
         "Fit on `motions` (a list or a dict of `Motion`s: the train split); the first one is the template."
         ids, ms = _as_items(motions)
         if not ms: raise DataError("cannot fit the motion pipeline on an empty list")
@@ -429,7 +499,9 @@ class MotionPipeline:
     def _need_fit(self):
         if not self.fitted: raise ConfigError("the motion pipeline is not fitted: call fit(motions) or MotionPipeline.load(dir)")
 
-    def transform(self, motions):
+    def transform(self,
+                  motions, # list or dict of `Motion`s
+                 ):
         "Features of `motions`: a list of `(T, D)` arrays (dict in, dict out; with `mirror`, `<id>_mirrored` copies follow)."
         self._need_fit()
         ids, ms = _as_items(motions)
@@ -439,11 +511,15 @@ class MotionPipeline:
         keys = ids + ([f"{i}_mirrored" for i in ids] if self.mirror else [])
         return dict(zip(keys, xs))
 
-    def fit_transform(self, motions):
+    def fit_transform(self,
+                      motions, # list or dict of `Motion`s (the train split)
+                     ):
         "`fit` then `transform`."
         return self.fit(motions).transform(motions)
 
-    def inverse_transform(self, arrays):
+    def inverse_transform(self,
+                          arrays, # list (or dict) of feature arrays `(T, D)`
+                         ):
         "`Motion`s (at `fps`, full template skeleton, starting at the origin facing +Z) from feature arrays `(T, D)`."
         self._need_fit()
         ids, xs = _as_items(arrays)
@@ -476,7 +552,9 @@ class MotionPipeline:
 def _pipeline_paths(d, feature_name):
     d = Path(d); return d/f"{feature_name}.motion_pipeline.json", d/f"{feature_name}.motion_pipeline.npz"
 
-def _save(self, dir):
+def _save(self,
+          dir, # folder to write the two files to
+         ):
     "Save the fitted pipeline to `dir` as `<feature>.motion_pipeline.json` + `.npz`; returns the JSON path."
     self._need_fit()
     jp, zp = _pipeline_paths(dir, self.feature_name)
@@ -495,7 +573,10 @@ def _save(self, dir):
     save_json(jp, meta)
     return jp
 
-def _load(cls, dir, feature_name:str='expmap_cr_scaled_20'):
+def _load(cls,
+          dir, # folder holding the saved files
+          feature_name:str='expmap_cr_scaled_20', # feature name the files are named after
+         ):
     "Load a pipeline saved by `save` from `dir` (files `<feature_name>.motion_pipeline.json` / `.npz`)."
     jp, zp = _pipeline_paths(dir, feature_name)
     meta = load_json(jp)
