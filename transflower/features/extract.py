@@ -24,13 +24,13 @@ __all__ = ['ExtractReport', 'find_pairs', 'extract_features', 'audio_features_fo
 @dataclass
 class ExtractReport:
     "What `extract_features` did: extracted and skipped ids, trimmed lengths, failures, unpaired files and notes."
-    extracted: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
+    extracted: list = field(default_factory=list)  # ids whose features were written
+    skipped: list = field(default_factory=list)  # ids whose features already existed
     trimmed: dict = field(default_factory=dict)      # id -> (audio frames, motion frames) before trimming
     failed: dict = field(default_factory=dict)       # id -> reason
-    unpaired: list = field(default_factory=list)
-    notes: list = field(default_factory=list)
-    seconds: float = 0.
+    unpaired: list = field(default_factory=list)  # audio or BVH files without a partner
+    notes: list = field(default_factory=list)  # remarks about the folder (e.g. files that were ignored)
+    seconds: float = 0.  # wall time of the extraction
     @property
     def ok(self): return not self.failed
     def summary(self):
@@ -44,7 +44,8 @@ class ExtractReport:
         return '\n'.join(out)
     def __repr__(self): return self.summary()
 
-def find_pairs(data_dir):
+def find_pairs(data_dir, # folder with `X.<audio>` + `X.bvh` files
+              ):
     "(`{id: (audio_path, bvh_path)}` sorted by id, unpaired file names, notes) for the sequences of `data_dir`."
     d = Path(data_dir)
     if not d.is_dir(): raise DataError("data folder not found", d)

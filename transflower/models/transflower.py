@@ -31,7 +31,9 @@ DEFAULTS = {'transflower': dict(_TF_DEFAULTS),
 class Transflower(FlowModel):
     "Multimodal transformer → per-frame condition → normalising flow over the output frames (optionally on the residual of a predicted mean)."
     family = 'transflower'
-    def __init__(self, cfg):
+    def __init__(self,
+                 cfg, # model options (a `Config` or dict of the transflower family; missing ones take the defaults)
+                ):
         nn.Module.__init__(self)
         cfg, s = model_spec(cfg, DEFAULTS[self.family])
         self.spec, self.cfg = s, cfg
@@ -68,7 +70,9 @@ class Transflower(FlowModel):
             n_mix=cfg['num_mixture_components'], prior=cfg['flow_dist'], prior_param=cfg['flow_dist_param'],
             bn_momentum=cfg['glow_bn_momentum'], seq_len=N)
 
-    def encode(self, inputs):
+    def encode(self,
+               inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+              ):
         "`(cond (B, K, dhid), mean (B, N, D) or None)` from the inputs, running each transformer once."
         inputs = list(inputs)
         K, N = self.n_cond, self.n_frames
@@ -79,21 +83,31 @@ class Transflower(FlowModel):
         mean = self.mean_encoder(inputs, n_out=N) if self.mean_encoder is not None else None
         return cond, mean
 
-    def condition(self, inputs):
+    def condition(self,
+                  inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+                 ):
         "The flow's condition: the first `K` cross-modal outputs `(B, K, dhid)`."
         return self.encoder(list(inputs), n_out=self.n_cond)
 
-    def mean(self, inputs):
+    def mean(self,
+             inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+            ):
         "The predicted mean `(B, N, D)` (residual mode), else `None`."
         return self.encode(inputs)[1]
 
-    def nll(self, inputs, targets):
+    def nll(self,
+            inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+            targets, # output modalities `[(B, L_out_j, D_out_j)]` (the frames to predict)
+           ):
         "Negative log-likelihood `(B,)` of the targets in nats, summed over frames and channels."
         cond, mean = self.encode(inputs)
         x = self.target(targets).to(cond.dtype) - self.anchor(inputs)
         return -self.flow.log_prob(x if mean is None else x - mean, cond)
 
-    def loss(self, inputs, targets):
+    def loss(self,
+             inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+             targets, # output modalities `[(B, L_out_j, D_out_j)]` (the frames to predict)
+            ):
         "Mean NLL per target frame in nats (residual mode: the §3.2 mix with `100·MSE`); returns `(loss, parts)`."
         cond, mean = self.encode(inputs)
         x = self.target(targets).to(cond.dtype) - self.anchor(inputs)
@@ -106,7 +120,11 @@ class Transflower(FlowModel):
         parts.update(mse=mse.detach(), w=w)
         return loss, parts
 
-    def sample(self, inputs, temperature:float=1.0, noise=None):
+    def sample(self,
+               inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+               temperature:float=1.0, # factor on the latent's scale (1: the model's distribution)
+               noise=None, # `noise(shape, dtype, device)` replacing `torch.randn` for the latent, or `None`
+              ):
         "Sample the output frames `[(B, N, D_j)]` given the inputs (latent scaled by `temperature`; `noise(shape, dtype, device)` replaces `torch.randn`)."
         with torch.inference_mode():
             cond, mean = self.encode(inputs)
@@ -115,7 +133,9 @@ class Transflower(FlowModel):
             x = x + self.anchor(inputs)
         return self.split_output(x)
 
-    def forward(self, *inputs):
+    def forward(self,
+                *inputs, # the input modalities, one tensor `(B, L_in_i, D_in_i)` each
+               ):
         "Like the original model's forward: a sample of the output frames (list, one tensor per output modality)."
         return self.sample(inputs)
 
@@ -141,7 +161,9 @@ def _init_anchor(self:Transflower, cfg, s):
         raise ConfigError("anchor: 'last' needs an output modality that is also an input (autoregressive motion)")
 
 @patch
-def anchor(self:Transflower, inputs):
+def anchor(self:Transflower,
+           inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+          ):
     "What the flow's output is added to: the last input frame of each autoregressive output `(B, 1, D)` (`anchor: last`), else 0."
     if getattr(self, 'anchor_mode', 'none') == 'none': return 0.
     inputs = list(inputs)
