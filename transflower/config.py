@@ -25,14 +25,14 @@ POS_CHOICES = ('none', 'learned_bias', 't5_rel')
 @dataclass
 class Option:
     "One configuration option: name, type, default, meaning, the families it applies to (None: all), allowed values."
-    key: str
-    type: str
-    default: object = None
-    help: str = ''
-    families: tuple|None = None
-    choices: tuple|None = None
-    nullable: bool = False
-    group: str = 'model'
+    key: str  # option name
+    type: str  # value type: 'int', 'float', 'bool', 'str', 'ints', 'strs' or 'any'
+    default: object = None  # default value (a family's own default may replace it)
+    help: str = ''  # one-line meaning, shown by `--help`
+    families: tuple|None = None  # model families the option applies to (None: all)
+    choices: tuple|None = None  # allowed values (None: any)
+    nullable: bool = False  # whether `None` is allowed
+    group: str = 'model'  # 'model', 'data' or 'train'
 
 _O = Option
 _OPTIONS = [
@@ -141,7 +141,9 @@ def _scalar(key, typ, v):
         return str(v)
     raise ConfigError(f"{key}: unknown type {typ!r} in the schema")
 
-def coerce(opt:Option, v):
+def coerce(opt:Option, # the option the value belongs to
+           v, # the value to convert
+          ):
     "Convert `v` (YAML value, Python value or command-line string) to the type of `opt`."
     key, typ = opt.key, opt.type
     if v is None or (isinstance(v, str) and v.strip().lower() in ('null', 'none', '~') and typ != 'str'):
@@ -205,7 +207,8 @@ def registry():
     _REGISTRY = (classes, defaults)
     return _REGISTRY
 
-def family_schema(family:str) -> dict:
+def family_schema(family:str, # model family name, e.g. 'transflower'
+                 ) -> dict:
     "Options that apply to `family`, as `Option`s whose defaults are that family's defaults."
     classes, defaults = registry()
     if family not in classes:
@@ -220,7 +223,8 @@ def family_schema(family:str) -> dict:
             out[k] = Option(o.key, o.type, dflt, o.help, o.families, o.choices, o.nullable or dflt is None, o.group)
     return out
 
-def options_help(family:str) -> str:
+def options_help(family:str, # model family name, e.g. 'transflower'
+                ) -> str:
     "A readable table of every option of `family`: name, type, default and meaning (for `--help`)."
     lines = []
     for grp in ('model', 'data', 'train'):
@@ -502,7 +506,9 @@ class Config(dict):
     def to_yaml(self) -> str:
         "The config as YAML (keys in insertion order)."
         return yaml.safe_dump(_plain(dict(self)), sort_keys=False, default_flow_style=None)
-    def save(self, path):
+    def save(self,
+             path, # YAML file to write
+            ):
         "Write the config as YAML to `path` atomically; returns the path."
         return save_text(path, self.to_yaml())
     def __repr__(self): return f"Config({dict.__repr__(self)})"
@@ -516,7 +522,8 @@ def list_presets() -> list:
     "Names of the presets shipped in `transflower/configs`."
     return sorted(p.stem for p in package_path('configs').glob('*.yaml'))
 
-def yaml_error_line(e) -> str:
+def yaml_error_line(e, # the exception raised by PyYAML
+                   ) -> str:
     "A PyYAML error in one line: the problem and where (line, column), without the quoted source excerpt."
     mark = getattr(e, 'problem_mark', None) or getattr(e, 'context_mark', None)
     what = ': '.join(str(x) for x in (getattr(e, 'context', None), getattr(e, 'problem', None)) if x) or str(e).splitlines()[0]
@@ -560,7 +567,9 @@ def _fmt_range(lo, hi, lo_in, hi_in):
     if hi is None: return f"at least {lo}" if lo_in else f"> {lo}"
     return f"in {'[' if lo_in else '('}{lo}, {hi}{']' if hi_in else ')'}"
 
-def check_value(key:str, v):
+def check_value(key:str, # option name
+                v, # its value, already converted by `coerce`
+               ):
     "Check a converted option value against `LIMITS` (finite numbers, ranges) and the shape of `scales`; returns `v`."
     if v is None: return v
     if key == 'scales': return _check_scales(v)
@@ -581,7 +590,9 @@ def _check_scales(v):
     if not ok: raise ConfigError(f"scales: expected a list of [steps, 0] pairs with steps >= 1, e.g. [[16, 0]], got {v!r}")
     return [list(p) for p in v]
 
-def resolve_config(d:dict, source:str='config') -> Config:
+def resolve_config(d:dict, # options as a mapping (keys may use '-' for '_')
+                   source:str='config', # name of where `d` came from, for error messages
+                  ) -> Config:
     "Check every key of `d` against the schema of its model family, convert the values and fill in the defaults."
     d = {str(k).replace('-', '_'): v for k, v in d.items()}
     family = coerce(SCHEMA['model'], d.get('model', SCHEMA['model'].default))
@@ -607,10 +618,11 @@ def _family_keys(family):
 
 def _copy_default(v): return [list(o) if isinstance(o, list) else o for o in v] if isinstance(v, list) else v
 
-def load_config(name_or_path,             # a preset name (see `list_presets()`) or a YAML file
-                original:bool=None,       # read the file as one of the original code's hparams files (None: detect)
-                semantics:str='auto',     # original files: 'paper', 'head' or 'auto' (see `translate_original`)
-                **overrides) -> Config:
+def load_config(name_or_path, # a preset name (see `list_presets()`) or a YAML file
+                original:bool=None, # read the file as one of the original code's hparams files (None: detect)
+                semantics:str='auto', # original files: 'paper', 'head' or 'auto' (see `translate_original`)
+                **overrides, # option values that replace those of the preset or file
+               ) -> Config:
     """Load a preset or a YAML file, apply `overrides` (typed by the schema: strings from the command line are
     converted), check every key, and fill in the defaults of the model family. A hyper-parameter file of the original
     code is translated first (printing a note for every value that runs differently from the file)."""
@@ -624,7 +636,8 @@ def load_config(name_or_path,             # a preset name (see `list_presets()`)
     return resolve_config(d, source=path.name)
 
 # %% ../nbs/15_config.ipynb #5479f4c7
-def get_model(cfg):
+def get_model(cfg, # a `Config`, a dict, a preset name or a YAML path
+             ):
     "Build the model of family `cfg['model']` from a config (a `Config`, a dict, a preset name or a YAML path)."
     if isinstance(cfg, (str, Path)): cfg = load_config(cfg)
     if not isinstance(cfg, Config): cfg = resolve_config(dict(cfg))
@@ -638,7 +651,8 @@ def get_model(cfg):
 # %% ../nbs/15_config.ipynb #d65081ff
 PAPER_PARAMS = {'transflower_expmap': 122_357_296, 'transformer_expmap': 63_670_469, 'moglow_expmap': 281_933_456}
 
-def count_params(cfg) -> int:
+def count_params(cfg, # a `Config`, a dict, a preset name or a YAML path
+                ) -> int:
     "Number of trainable parameters of the model built from `cfg` (a preset name, path or config)."
     m = get_model(cfg)
     return sum(p.numel() for p in m.parameters() if p.requires_grad)

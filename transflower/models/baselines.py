@@ -22,7 +22,9 @@ DEFAULTS = {'transformer': dict(
 class MultimodalTransformer(nn.Module):
     "AI-Choreographer baseline: multimodal encoder → linear head on the first `max(output_lengths)` outputs; MSE loss."
     family = 'transformer'
-    def __init__(self, cfg):
+    def __init__(self,
+                 cfg, # model options (a `Config` or dict of the transformer family; missing ones take the defaults)
+                ):
         super().__init__()
         cfg, s = model_spec(cfg, DEFAULTS[self.family], joint_outputs=False)
         self.cfg, self.spec = cfg, s
@@ -35,16 +37,24 @@ class MultimodalTransformer(nn.Module):
             output_pos_emb=cfg['output_pos_emb'], ntokens=s.ntokens, ff_dim=cfg['ff_dim'],
             num_buckets=cfg['rel_pos_buckets'], max_distance=cfg['rel_pos_max_distance'])
 
-    def forward(self, *inputs):
+    def forward(self,
+                *inputs, # the input modalities, one tensor `(B, L_in_i, D_in_i)` each
+               ):
         "Predictions: a list with one `(B, L_out_j, D_out_j)` tensor per output modality."
         y = self.encoder(list(inputs), n_out=self.n_out)
         return [p[:, :L] for p, L in zip(y.split(self.spec.douts, dim=-1), self.spec.output_lengths)]
 
-    def sample(self, inputs, temperature:float=1.0):
+    def sample(self,
+               inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+               temperature:float=1.0, # ignored (the model is deterministic)
+              ):
         "The prediction (deterministic: `temperature` is ignored), so generation code can treat every family alike."
         return self(*inputs)
 
-    def loss(self, inputs, targets):
+    def loss(self,
+             inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+             targets, # output modalities `[(B, L_out_j, D_out_j)]` (the frames to predict)
+            ):
         "MSE over every target frame and dimension (averaged over output modalities); returns `(loss, {'mse': loss})`."
         preds = self(*inputs)
         mse = sum(F.mse_loss(p, t) for p, t in zip(preds, targets)) / len(preds)
@@ -105,12 +115,18 @@ class ResidualFlower2(FlowModel):
         self.cfg, self.spec, self.output_dims = self.residual.cfg, self.residual.spec, self.residual.output_dims
         self.full_cfg = cfg
 
-    def nll(self, inputs, targets):
+    def nll(self,
+            inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+            targets, # output modalities `[(B, L_out_j, D_out_j)]` (the frames to predict)
+           ):
         "Negative log-likelihood `(B,)` of the targets in nats: the residual flow's NLL of `target − mean`."
         means = self.mean(*inputs)
         return self.residual.nll(inputs, [t - m for t, m in zip(targets, means)])
 
-    def loss(self, inputs, targets):
+    def loss(self,
+             inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+             targets, # output modalities `[(B, L_out_j, D_out_j)]` (the frames to predict)
+            ):
         "`100·MSE(mean, target)` + the residual's NLL per frame (nats); returns `(loss, parts)`."
         means = self.mean(*inputs)
         mse = 100 * sum(F.mse_loss(m, t) for m, t in zip(means, targets))
@@ -118,14 +134,20 @@ class ResidualFlower2(FlowModel):
         return mse + nll, {**parts, 'mse': mse.detach()}
 
     @torch.no_grad()
-    def sample(self, inputs, temperature:float=1.0, noise=None):
+    def sample(self,
+               inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+               temperature:float=1.0, # factor on the residual latent's scale
+               noise=None, # `noise(shape, dtype, device)` replacing `torch.randn` for the latent, or `None`
+              ):
         "The mean plus a sample of the residual `[(B, N, D_j)]` (latent scaled by `temperature`)."
         res = self.residual.sample(inputs, temperature, noise=noise)
         return [m + r for m, r in zip(self.mean(*inputs), res)]
 
     def generation_lengths(self) -> dict: return self.residual.generation_lengths()
     def reset_state(self): self.residual.reset_state()
-    def train(self, mode:bool=True):
+    def train(self,
+              mode:bool=True, # True for training mode, False for eval mode
+             ):
         nn.Module.train(self, mode); return self
 
 MODEL_CLASSES['residualflower2'] = ResidualFlower2

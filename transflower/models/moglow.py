@@ -93,7 +93,9 @@ class _InputEmbeddings(nn.Module):
 class MoGlow(FlowModel):
     "MoGlow: a Glow over the output frames with LSTM couplings, conditioned on the concatenated previous input frames."
     family = 'moglow'
-    def __init__(self, cfg):
+    def __init__(self,
+                 cfg, # model options (a `Config` or dict of the moglow family; missing ones take the defaults)
+                ):
         nn.Module.__init__(self)
         cfg, s = model_spec(cfg, DEFAULTS[self.family])
         self.n_steps = s.output_lengths[0]
@@ -109,7 +111,9 @@ class MoGlow(FlowModel):
             coupling=cfg['flow_coupling'], coupling_style='moglow', net=net, net_kwargs=net_kw,
             prior=cfg['flow_dist'], prior_param=cfg['flow_dist_param'], actnorm_scale=cfg['actnorm_scale'])
 
-    def condition(self, inputs):
+    def condition(self,
+                  inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+                 ):
         "Per-step condition `(B, n, Σ din_i·input_seq_lens_i)`: the concatenated windows of every input."
         inputs = list(inputs)
         if len(inputs) != len(self.seq_lens): raise ValueError(f"expected {len(self.seq_lens)} inputs, got {len(inputs)}")
@@ -144,7 +148,9 @@ def _encoder(cfg, s, lengths, dout=None):
 class Transglower(FlowModel):
     "Transglower: per output step, a multimodal transformer over the step's input windows conditions a MoGlow flow."
     family = 'transglower'
-    def __init__(self, cfg):
+    def __init__(self,
+                 cfg, # model options (a `Config` or dict of the transglower family; missing ones take the defaults)
+                ):
         nn.Module.__init__(self)
         cfg, s = model_spec(cfg, DEFAULTS[self.family])
         self.n_steps = s.output_lengths[0]
@@ -163,7 +169,9 @@ class Transglower(FlowModel):
             permutation=_permutation(cfg), coupling=cfg['flow_coupling'], coupling_style='moglow', net=net,
             net_kwargs=net_kw, prior=cfg['flow_dist'], prior_param=cfg['flow_dist_param'], actnorm_scale=cfg['actnorm_scale'])
 
-    def condition(self, inputs):
+    def condition(self,
+                  inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+                 ):
         "Per-step condition `(B, n, conditioning_seq_lens·dhid)` from the multimodal transformer on each step's windows."
         inputs = list(inputs)
         if len(inputs) != len(self.seq_lens): raise ValueError(f"expected {len(self.seq_lens)} inputs, got {len(inputs)}")
@@ -188,7 +196,9 @@ class Transglower(FlowModel):
 class Transformerflow(FlowModel):
     "Transformerflow: multimodal transformer → per-frame condition → flow with Flow++ (gated conv + attention) couplings."
     family = 'transformerflow'
-    def __init__(self, cfg):
+    def __init__(self,
+                 cfg, # model options (a `Config` or dict of the transformerflow family; missing ones take the defaults)
+                ):
         nn.Module.__init__(self)
         cfg, s = model_spec(cfg, DEFAULTS[self.family])
         N = s.output_lengths[0]
@@ -209,7 +219,9 @@ class Transformerflow(FlowModel):
             n_mix=int(cfg['num_mixture_components']), prior=cfg['flow_dist'], prior_param=cfg['flow_dist_param'],
             bn_momentum=cfg['glow_bn_momentum'], seq_len=N)
 
-    def condition(self, inputs):
+    def condition(self,
+                  inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
+                 ):
         "The first `N` cross-modal outputs `(B, N, dhid)`, one per output frame."
         return self.encoder(list(inputs), n_out=self.n_frames)
 
