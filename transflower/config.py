@@ -483,7 +483,7 @@ def read_original_hparams(path,                # an original hyper-parameter fil
                           kind:str=None,       # 'file' or 'run' (default: 'run' for a file named hparams.yaml)
                           semantics:str='auto', # 'paper', 'head' or 'auto' (see `translate_original`)
                           verbose:bool=True,   # print the notes
-                         ) -> Config:
+                         ):
     "Read an original hyper-parameter file (`kind='file'`) or a Lightning `hparams.yaml` (`kind='run'`, the default for that name) as a checked `Config`, printing its notes."
     path = Path(path)
     if not path.is_file(): raise ConfigError(f"{path}: file not found")
