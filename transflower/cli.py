@@ -8,8 +8,8 @@ import sys, importlib, inspect, argparse
 from .core import TransflowerError, set_threads
 
 # %% auto #0
-__all__ = ['BENCHMARKS', 'run_cli', 'features', 'train', 'generate', 'evaluate', 'demo', 'select', 'docs', 'export', 'bench',
-           'import_']
+__all__ = ['BENCHMARKS', 'run_cli', 'features', 'train', 'evaluate', 'demo', 'select', 'docs', 'export', 'bench', 'import_',
+           'generate']
 
 # %% ../nbs/50_cli.ipynb #2bae66ba
 def run_cli(target:str, argv=None):
@@ -31,20 +31,15 @@ def run_cli(target:str, argv=None):
     except KeyboardInterrupt:
         sys.exit("interrupted")
 
-# %% ../nbs/50_cli.ipynb #6edf2ef7
+# %% ../nbs/50_cli.ipynb #5d61fb49
 def features(): "Extract features for paired X.wav + X.bvh files."; return run_cli('transflower.features.extract:features_cli')
 def train(): "Train a model from a preset or YAML config."; return run_cli('transflower.train:train_cli')
-def generate(): "Generate dances for a song with a trained experiment (`--stream`: stream it, see below)."; return run_cli(_generate_target(sys.argv[1:]))
 def evaluate(): "Evaluate an experiment and write a metrics report."; return run_cli('transflower.evaluate:eval_cli')
 def demo(): "The whole pipeline on the built-in sample data."; return run_cli('transflower.demo:demo_cli')
 def select(): "Choose the checkpoint that dances best."; return run_cli('transflower.select:select_cli')
 def docs(): "Build the documentation site offline."; return run_cli('transflower.docs:docs_cli')
 
-# %% ../nbs/50_cli.ipynb #585bb562
-def _generate_target(argv) -> str:
-    "The command `transflower_generate` runs: the streaming demo with `--stream`, else offline generation."
-    return 'transflower.stream:stream_cli' if '--stream' in argv else 'transflower.generate:generate_cli'
-
+# %% ../nbs/50_cli.ipynb #99a12585
 def export(): "Export one generation step to ONNX or TorchScript."; return run_cli('transflower.export:export_cli')
 
 # %% ../nbs/50_cli.ipynb #1203d54c
@@ -74,13 +69,14 @@ def bench(argv=None):
 # %% ../nbs/50_cli.ipynb #7bf5d26c
 def import_(): "Import a checkpoint of the original Transflower code as an experiment."; return run_cli('transflower.importer:import_cli')
 
-# %% ../nbs/50_cli.ipynb #1dcdbca3
+# %% ../nbs/50_cli.ipynb #61924e28
 def generate(argv=None): # command-line arguments (default: sys.argv[1:])
-    "Generate dances: for a song (`--audio`), or for a dataset sequence (`--seq_id ID --data_dir DIR`, as the original)."
+    "Generate dances: for a song (`--audio`), for a dataset sequence (`--seq_id ID --data_dir DIR`, as the original), or streamed (`--stream`)."
     args = sys.argv[1:] if argv is None else list(argv)
+    if '--stream' in args: return run_cli('transflower.stream:stream_cli', args)   # the streaming demo (transflower.stream)
     if any(a == '--seq_id' or a.startswith('--seq_id=') for a in args):
         return run_cli('transflower.generate:generate_sequence_cli', args)
     if any(a in ('-h', '--help') for a in args):
         print("transflower_generate EXPERIMENT --seq_id ID --data_dir DIR [...]: generate for a sequence of a feature folder "
               "as the original (see transflower_generate --seq_id x --help)\n")
-    return run_cli(_generate_target(args), args)          # a song, or --stream
+    return run_cli('transflower.generate:generate_cli', args)

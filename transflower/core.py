@@ -230,7 +230,7 @@ def bf16_supported(device=None, # a torch device or its name (None: the CPU)
     if dev.type != 'cpu': return False
     return bool(cpu_flags() & set(BF16_CPU_FLAGS)) or 'AMX' in str(torch.backends.cpu.get_cpu_capability()).upper()
 
-# %% ../nbs/00_core.ipynb #e65fa13e
+# %% ../nbs/00_core.ipynb #86a6383d
 AUTOCAST_MODULES = ('MultimodalEncoder',)
 
 def autocast_region_modules(model, # the model (an `nn.Module`)
@@ -255,7 +255,7 @@ def _region_forward(fwd, device_type, dtype):
     import torch
     @functools.wraps(fwd)
     def forward(*args, **kwargs):
-        with torch.autocast(device_type, dtype=dtype): out = fwd(*args, **kwargs)
+        with torch.autocast(device_type, dtype=dtype, cache_enabled=False): out = fwd(*args, **kwargs)   # no cache: safe in CUDA graphs
         return _to_float(out, torch.float32)
     return forward
 

@@ -296,11 +296,13 @@ class GradClip(GradientClip):
         else: n = nn.utils.get_total_norm([p.grad for p in ps], self.norm_type)
         self.learn.grad_norm = float(n)
 
-# %% ../nbs/20_learner.ipynb #e368425d
+# %% ../nbs/20_learner.ipynb #3ff8016c
 _PRECISIONS = {'32': 'fp32', 'fp32': 'fp32', 'float32': 'fp32', '32-true': 'fp32', 'bf16': 'bf16', 'bf16-mixed': 'bf16',
                'bfloat16': 'bf16', '16': 'fp16', 'fp16': 'fp16', '16-mixed': 'fp16', 'float16': 'fp16', 'auto': 'auto'}
 
-def resolve_precision(precision='32', device=None) -> str:
+def resolve_precision(precision='32', # the config's `precision`: auto, 32/fp32, bf16 or 16/fp16
+                      device=None,     # the training device (default: CUDA when available, else the CPU)
+                     ) -> str:
     "The precision that will actually be used: 'fp32', 'bf16' (transformers in bf16; CUDA or CPU) or 'fp16' (CUDA); 'auto': bf16 where the hardware has it."
     p = _PRECISIONS.get(str(precision).lower())
     if p is None: raise ConfigError(f"precision: unknown value {precision!r} (use auto, fp32, bf16 or fp16)")
@@ -308,7 +310,10 @@ def resolve_precision(precision='32', device=None) -> str:
     if p == 'auto': return 'bf16' if bf16_supported(dev) else 'fp32'
     return p if dev.type == 'cuda' or p == 'bf16' else 'fp32'
 
-def precision_callbacks(precision='32', device=None, is_flow:bool=False) -> list:
+def precision_callbacks(precision='32',     # the config's `precision` (see `resolve_precision`)
+                        device=None,         # the training device
+                        is_flow:bool=False,  # the model is a flow (fp16 then warns: log-determinant sums can overflow)
+                       ) -> list:
     "fastai callbacks for `precision` on `device` (empty for fp32; `AutocastTransformers` for bf16; `MixedPrecision` for fp16 on CUDA)."
     used = resolve_precision(precision, device)
     asked = _PRECISIONS[str(precision).lower()]

@@ -57,7 +57,7 @@ def model_flops(model, # the model
         model.zero_grad(set_to_none=True); model.train(was)
     return out
 
-# %% ../../nbs/62_bench.models.ipynb #fbbae114
+# %% ../../nbs/62_bench.models.ipynb #639a492d
 def _batch(cfg, bs, seed=0):
     g = torch.Generator().manual_seed(seed)
     xs = [torch.randn(bs, L, d, generator=g) for L, d in zip(cfg.input_lengths, cfg.dins)]
@@ -155,7 +155,7 @@ def run(quick:bool=False, # the tiny preset, fewer repetitions (for tests)
     med = statistics.median
     with threads_ctx(threads) as nthreads:
         peak = {p: matmul_peak(torch.bfloat16 if p == 'bf16' else torch.float32, n=512 if quick else 2048,
-                               seconds=0.3 if quick else 1.0) for p in precs}
+                               seconds=0.3 if quick else 1.0) for p in sorted(set(precs) | ({'fp32'} if compare else set()))}
         torch.manual_seed(0)
         model = get_model(cfg)
         n = sum(p.numel() for p in model.parameters())
@@ -195,7 +195,7 @@ def _print(res):
     ratio = 'fp32' in rows and 'bf16' in rows
     print(f"{'quantity':<36}" + ''.join(f"{names[c]:>14}" for c in cols) + (f"{'bf16/fp32':>11}" if ratio else ''))
     def line(label, key, fmt, better_low):
-        r = f"{rows['fp32'][key] / rows['bf16'][key]:.2f}x" if better_low else f"{rows['bf16'][key] / rows['fp32'][key]:.2f}x"
+        if ratio: r = f"{rows['fp32'][key] / rows['bf16'][key]:.2f}x" if better_low else f"{rows['bf16'][key] / rows['fp32'][key]:.2f}x"
         print(f"{label:<36}" + ''.join(f"{rows[c][key]:>14{fmt}}" for c in cols) + (f"{r:>11}" if ratio else ''))
     line('train s/step, batch 8 (wall)', 'train_s', '.3g', True)
     line('  process CPU s/step', 'train_cpu_s', '.3g', True)
