@@ -16,7 +16,7 @@ from ..learner import resolve_precision
 __all__ = ['PRECISIONS', 'matmul_peak', 'count_flops', 'model_flops', 'train_step_times', 'generation_fps',
            'ReferenceTransflower', 'run']
 
-# %% ../../nbs/62_bench.models.ipynb #b21eea8c
+# %% ../../nbs/62_bench.models.ipynb #6e348d89
 def matmul_peak(dtype=torch.float32, # the dtype of the product
                 n:int=2048, # the matrices are n×n
                 seconds:float=1.0, # measure for about this long
@@ -43,7 +43,7 @@ def model_flops(model, # the model
                 bs:int=8, # training batch size
                ) -> dict:
     "Counted FLOPs of one training step's forward + backward at batch `bs` and of one generated frame at batch 1."
-    xs, ys = _batch(cfg, bs)
+    xs, ys = _batch(cfg, bs, device=next(model.parameters()).device)     # on the model's device (CUDA in tools/gpu_bench.py)
     was = model.training
     def step():
         model.train(); loss, _ = model.loss(xs, ys); loss.backward()
@@ -57,11 +57,12 @@ def model_flops(model, # the model
         model.zero_grad(set_to_none=True); model.train(was)
     return out
 
-# %% ../../nbs/62_bench.models.ipynb #639a492d
-def _batch(cfg, bs, seed=0):
+# %% ../../nbs/62_bench.models.ipynb #cbefee9b
+def _batch(cfg, bs, seed=0, device=None):
+    "Random input and target windows of batch `bs` for `cfg`, on `device` (drawn on the CPU, so the same on any device)."
     g = torch.Generator().manual_seed(seed)
-    xs = [torch.randn(bs, L, d, generator=g) for L, d in zip(cfg.input_lengths, cfg.dins)]
-    ys = [torch.randn(bs, L, d, generator=g) for L, d in zip(cfg.output_lengths, cfg.douts)]
+    xs = [torch.randn(bs, L, d, generator=g).to(device) for L, d in zip(cfg.input_lengths, cfg.dins)]
+    ys = [torch.randn(bs, L, d, generator=g).to(device) for L, d in zip(cfg.output_lengths, cfg.douts)]
     return xs, ys
 
 def train_step_times(model, # the model (with `loss(inputs, targets)`)
@@ -76,7 +77,7 @@ def train_step_times(model, # the model (with `loss(inputs, targets)`)
     `steps` steps after `warmup`: `{'wall': [...], 'cpu': [...]}`."""
     model.train()
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    xs, ys = _batch(cfg, bs)
+    xs, ys = _batch(cfg, bs, device=next(model.parameters()).device)
     times, cpu = [], []
     for i in range(warmup + steps):
         t0, c0 = time.perf_counter(), time.process_time()

@@ -16,7 +16,7 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['DEFAULTS', 'MODEL_CLASSES', 'OPTION_HELP', 'Transflower', 'ResidualFlower']
 
-# %% ../../nbs/12_models.transflower.ipynb #9bfe4a1f
+# %% ../../nbs/12_models.transflower.ipynb #b260cb9a
 _TF_DEFAULTS = dict(
     dhid=512, nlayers=6, nhead=8, nlayers_inputs=2, dropout=0.1, ff_dim=None,
     input_pos_emb='t5_rel', output_pos_emb='t5_rel', rel_pos_buckets=32, rel_pos_max_distance=128,
@@ -108,17 +108,21 @@ class Transflower(FlowModel):
              inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
              targets, # output modalities `[(B, L_out_j, D_out_j)]` (the frames to predict)
             ):
-        "Mean NLL per target frame in nats (residual mode: the §3.2 mix with `100·MSE`); returns `(loss, parts)`."
+        "Mean NLL per target frame in nats; with a mean, the original's mix with `100·MSE` (NLL in bits there); returns `(loss, parts)`."
         cond, mean = self.encode(inputs)
         x = self.target(targets).to(cond.dtype) - self.anchor(inputs)
-        nll = (-self.flow.log_prob(x if mean is None else x - mean, cond)).mean() / x.shape[1]
+        separate = mean is not None and self.mean_encoder is not None     # the original's residualflower: the flow sees a fixed mean
+        res = x if mean is None else x - (mean.detach() if separate else mean)
+        nll = (-self.flow.log_prob(res, cond)).mean() / x.shape[1]
         parts = {'nll': nll.detach(), 'bits_per_frame': nll.detach() / math.log(2)}
         if mean is None: return nll, parts
-        mse = 100 * F.mse_loss(mean, x)
+        mse, bits = 100 * F.mse_loss(mean, x), nll / math.log(2)        # the original mixed its NLL in bits per frame
+        if separate:
+            parts.update(mse=mse.detach())
+            return mse + bits, parts
         w = torch.sigmoid(mse.detach() / 5)
-        loss = (1 - w) * nll + w * mse
         parts.update(mse=mse.detach(), w=w)
-        return loss, parts
+        return (1 - w) * bits + w * mse, parts
 
     def sample(self,
                inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
