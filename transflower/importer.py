@@ -23,7 +23,10 @@ __all__ = ['PickledObject', 'safe_unpickle', 'read_torch_archive', 'read_pickle_
 class PickledObject(dict):
     "An object of a class named in a pickle, not constructed: `cls_name` ('module.Name'), constructor `args`, `state` (its attributes, or the dict items)."
     cls_name, args, state = '?', (), None
-    def __init__(self, *args, **kwargs): super().__init__(); self.args, self.state = args, {}
+    def __init__(self,
+                 *args, # constructor arguments recorded by the pickle
+                 **kwargs, # ignored; accepted so that any constructor call unpickles
+                ): super().__init__(); self.args, self.state = args, {}
     def __setstate__(self, state):
         self.state = state
         if isinstance(state, tuple) and len(state) == 2 and isinstance(state[1], dict): self.state = {**(state[0] or {}), **state[1]}

@@ -100,7 +100,9 @@ class LossPart(Metric):
                 ):
         self.key, self._name, self.scale = key, name or key or 'loss', scale
     def reset(self): self.total, self.count = 0., 0
-    def accumulate(self, learn):
+    def accumulate(self,
+                   learn, # the `Learner`, after a batch (its `loss`, `yb` and `loss_func.parts`)
+                  ):
         bs = find_bs(learn.yb)
         parts = getattr(learn.loss_func, 'parts', {})
         if self.key is not None and self.key not in parts: return        # e.g. per-window losses (`get_preds`)

@@ -1245,9 +1245,9 @@ from dataclasses import dataclass
 @dataclass
 class PoseBank:
     "Canonical poses `(N, J*3)` of reference dances (see `canonical_poses`), and the floor height of those dances."
-    poses: np.ndarray
-    floor: float
-    n_joints: int
+    poses: np.ndarray  # canonical poses (N, J*3), see `canonical_poses`
+    floor: float  # floor height of the reference dances (m)
+    n_joints: int  # number of joints J
     def __repr__(self): return f"PoseBank({len(self.poses)} poses of {self.n_joints} joints, floor {self.floor:.3f} m)"
 
 def canonical_poses(positions, # joint positions (T, J, 3)

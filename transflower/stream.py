@@ -111,7 +111,9 @@ class GenerationStep(nn.Module):
         self.n_out = self.plan.out_lengths[0]
         self.dim = int(sum(model.output_dims)) if model.output_dims else int(model.flow.dim)
 
-    def forward(self, *args):
+    def forward(self,
+                *args, # one window (B, L_i, D_i) per input modality (config order), then the latent `z` (B, N, D)
+               ):
         "`args`: one window `(B, L_i, D_i)` per input modality (in the config's order), then the latent `z (B, N, D)`."
         inputs, z = list(args[:-1]), args[-1]
         m = self.model

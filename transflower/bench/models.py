@@ -126,14 +126,22 @@ class ReferenceTransflower(nn.Module):
         self.biases = nn.ParameterList([nn.Parameter(torch.zeros(L, L)) for L in enc.input_lengths])
         self.cross = stack(enc.cross)
         self.flow, self.K = model.flow, model.n_cond
-    def condition(self, xs):
+    def condition(self,
+                  xs, # input windows, one (B, L_i, D_i) tensor per modality
+                 ):
         hs = [s['out'](s['enc'](s['inp'](x.transpose(0, 1)), mask=b)) for s, x, b in zip(self.inputs, xs, self.biases)]
         h = self.cross['out'](self.cross['enc'](self.cross['inp'](torch.cat(hs, 0))))
         return h[:self.K].transpose(0, 1)
-    def loss(self, xs, ys):
+    def loss(self,
+             xs, # input windows, one (B, L_i, D_i) tensor per modality
+             ys, # target windows; `ys[0]` is the (B, N, D) pose window
+            ):
         nll = -self.flow.log_prob(ys[0], self.condition(xs)).mean() / ys[0].shape[1]
         return nll, {}
-    def sample(self, xs, temperature:float=1.0):
+    def sample(self,
+               xs, # input windows, one (B, L_i, D_i) tensor per modality
+               temperature:float=1.0, # scale of the latent noise (1: the model's distribution)
+              ):
         return [self.flow.sample(self.condition(xs), temperature)]
 
 PRECISIONS = ('fp32', 'bf16')

@@ -33,7 +33,9 @@ class RandomWindows(torch.utils.data.Dataset):
         self.data = [torch.randn(min(n, 64), L, d, generator=g) for L, d in self.shapes]   # a pool, reused cyclically
     def __len__(self): return self.n
     def __getitem__(self, i): return tuple(t[i % len(t)] for t in self.data)
-    def locate(self, i): return ('random', i)
+    def locate(self,
+               i, # window index
+              ): return ('random', i)
 
 class _IterTimer(Callback):
     "Wall and process-CPU time between the ends of consecutive training iterations (CUDA synchronised)."
