@@ -362,16 +362,21 @@ class AudioPipeline:
         return (f"AudioPipeline(fps={self.fps}, sr={self.sr}, hop={self.hop}, n_features={self.n_features}, "
                 f"mel_ref={self.mel_ref!r}, variant={self.variant!r}, fitted={self.is_fitted})")
 
-# %% ../../nbs/03_features.audio.ipynb #1c1ff260
+# %% ../../nbs/03_features.audio.ipynb #c7b936f9
+def _checked_audio(pipe, audio, sr=None, name=None):
+    "`(samples at pipe.sr, duration in s, name)` of `audio`, refused with a one-line reason if too short or silent."
+    name = _audio_name(audio, name)
+    y = load_audio(audio, pipe.sr, orig_sr=sr, name=name)
+    dur = len(y) / pipe.sr
+    if dur < pipe.min_seconds: raise DataError(f"audio too short ({dur:.2f} s; at least {pipe.min_seconds:g} s needed)", name)
+    peak = float(np.abs(y).max()) if len(y) else 0.
+    if peak < 1e-4: raise DataError(f"audio is silent (peak {20 * np.log10(max(peak, 1e-12)):.0f} dBFS)", name)
+    return y, dur, name
+
 @patch
 def _analyse(self:AudioPipeline, audio, sr=None, name=None):
     librosa = _librosa()
-    name = _audio_name(audio, name)
-    y = load_audio(audio, self.sr, orig_sr=sr, name=name)
-    dur = len(y) / self.sr
-    if dur < self.min_seconds: raise DataError(f"audio too short ({dur:.2f} s; at least {self.min_seconds:g} s needed)", name)
-    peak = float(np.abs(y).max()) if len(y) else 0.
-    if peak < 1e-4: raise DataError(f"audio is silent (peak {20 * np.log10(max(peak, 1e-12)):.0f} dBFS)", name)
+    y, dur, name = _checked_audio(self, audio, sr, name)
     if self.variant == 'paper': return _analyse_paper(self, y, dur, name)
     hop, hf = self.hop, self.fine_hop
     k, T = hop // hf, -(-len(y) // hop)
@@ -721,7 +726,7 @@ def flush(self:CausalAudioFeaturizer) -> np.ndarray:
     if not len(self._pending): return np.zeros((0, self.n_features), np.float32)
     return self.push(np.zeros(self.hop - len(self._pending)))
 
-# %% ../../nbs/03_features.audio.ipynb #9774388a
+# %% ../../nbs/03_features.audio.ipynb #f63ab4f7
 AUDIO_KINDS = {}
 
 class CausalAudioPipeline(AudioPipeline):
@@ -765,12 +770,7 @@ class CausalAudioPipeline(AudioPipeline):
                 f"fitted={self.is_fitted})")
 
     def _analyse(self, audio, sr=None, name=None):
-        name = _audio_name(audio, name)
-        y = load_audio(audio, self.sr, orig_sr=sr, name=name)
-        dur = len(y) / self.sr
-        if dur < self.min_seconds: raise DataError(f"audio too short ({dur:.2f} s; at least {self.min_seconds:g} s needed)", name)
-        peak = float(np.abs(y).max()) if len(y) else 0.
-        if peak < 1e-4: raise DataError(f"audio is silent (peak {20 * np.log10(max(peak, 1e-12)):.0f} dBFS)", name)
+        y, dur, name = _checked_audio(self, audio, sr, name)
         f = self.featurizer()
         feats = np.concatenate([f.push(y), f.flush()])
         ph = np.arctan2(feats[:, -2], feats[:, -1]) / (2 * np.pi) % 1
