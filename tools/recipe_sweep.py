@@ -3,35 +3,15 @@
 
 Each variant is the `transflower_dance` preset with overrides, trained on a data folder as `transflower_demo` trains it
 (same dance check, same seed). The rollouts are longer than the dance check's (whole held-out songs after a 1 s seed)
-and add two measures of pose quality that the dance check lacks: `pose_err`, the RMS joint distance (m) of each
-generated frame to its nearest training pose (root-relative, facing +x), and `float`, the height (m) of the lowest foot
-above the floor (the training dances keep a foot on the floor in every frame). Both are given for the whole rollout and
-its last 5 s, where drift shows.
+and report the pose checks of `transflower.metrics` against every 4th frame of all training dances: `pose_err`
+(`pose_error`: RMS joint distance, m, to the nearest training pose) and `float` (`floating`: lowest foot above the
+training dances' floor, m), for the whole rollout and its last 5 s, where drift shows.
 
     python tools/recipe_sweep.py DATA OUT --variants '{"base": {}, "drift": {"context_drift": 0.3}}' --steps 5000
 """
 import argparse, json, os, sys, time, math, multiprocessing as mp
 from pathlib import Path
 import numpy as np
-
-def canon_poses(P, skel):
-    "Root-relative joint positions turned about the vertical so that the left-right hip axis is +x: (T, J*3)."
-    l, r = P[:, skel.index('LeftUpLeg')], P[:, skel.index('RightUpLeg')]
-    a = np.arctan2((l - r)[:, 2], (l - r)[:, 0])
-    c, s = np.cos(a)[:, None], np.sin(a)[:, None]
-    Q = P - P[:, :1]
-    x, z = Q[..., 0] * c + Q[..., 2] * s, -Q[..., 0] * s + Q[..., 2] * c
-    return np.stack([x, Q[..., 1], z], -1).reshape(len(P), -1)
-
-def pose_error(gen, bank, J):
-    "Per frame: RMS joint distance (m) to the nearest pose of `bank` (both from `canon_poses`)."
-    g2, b2 = (gen ** 2).sum(1)[:, None], (bank ** 2).sum(1)[None]
-    d2 = np.maximum(g2 + b2 - 2 * gen @ bank.T, 0).min(1)
-    return np.sqrt(d2 / J)
-
-def floor_gap(P, skel):
-    f = [skel.index(n) for n in ('LeftFoot', 'LeftToeBase', 'RightFoot', 'RightToeBase')]
-    return P[:, f, 1].min(1)
 
 def train_variant(args):
     name, over, data, out, steps, threads, seed, check = args
@@ -54,7 +34,7 @@ def evaluate(args):
     from transflower.select import reference_scores, _positions, _motion_modality
     from transflower.generate import generate, GenerationPlan
     from transflower.evaluate import sequence_beats
-    from transflower.metrics import dance_scores, dance_summary
+    from transflower.metrics import dance_scores, dance_summary, pose_bank, pose_error, floating
     from transflower.data.dataset import read_split
     ids = read_split(data, 'val') + read_split(data, 'test')
     rows = []
@@ -64,10 +44,9 @@ def evaluate(args):
         model, cfg, pipes = load_dancer(exp, checkpoint=ck)
         mp_ = next(p for p in pipes.values() if hasattr(p, 'template'))
         skel, fps = mp_.template.joint_names, float(mp_.fps)
-        J = len(skel)
         mmod = _motion_modality(mp_)
-        bank = np.concatenate([canon_poses(_positions(np.load(Path(data)/f'{s}.{mmod}.npy'), mp_), skel)[::4]
-                               for s in read_split(data, 'train')])
+        bank = pose_bank([_positions(np.load(Path(data)/f'{s}.{mmod}.npy'), mp_) for s in read_split(data, 'train')],
+                         skel, every=4)
         ref = reference_scores(data, mp_, 'train')
         sel = json.loads((exp/'checkpoints'/'selection.json').read_text()) if (exp/'checkpoints'/'selection.json').exists() else {}
         plan = GenerationPlan.from_model(model); S0 = plan.seed_frames
@@ -86,9 +65,9 @@ def evaluate(args):
             for i, sid in enumerate(ids):
                 g, tr, b = song_dance(sid, float(T), i, rho)
                 scores.append(dance_scores(g, fps, b, skel))
-                e = pose_error(canon_poses(g, skel), bank, J); pe.append(e.mean()); pe5.append(e[-int(5 * fps):].mean())
-                f = floor_gap(g, skel); fl.append(f.mean()); fl5.append(f[-int(5 * fps):].mean())
-                pt.append(pose_error(canon_poses(tr, skel), bank, J).mean())
+                e = pose_error(g, bank, skel); pe.append(e.mean()); pe5.append(e[-int(5 * fps):].mean())
+                f = floating(g, bank, skel); fl.append(f.mean()); fl5.append(f[-int(5 * fps):].mean())
+                pt.append(pose_error(tr, bank, skel).mean())
             s = dance_summary(scores, ref)
             rows.append(dict(variant=name, ckpt=ck, step=model.checkpoint_step, T=float(T), rho=rho, R=s['R'], tempo=s['tempo_ok'],
                              speed=s['speed_ratio'], accel=s['accel_ratio'], skate=s['skate'], drift=s['drift_max'],
