@@ -12,7 +12,7 @@ test and visibility directives (`#| hide`, `#| slow`, `#| notest`, `#| cuda`, `#
 whole on purpose) and `#| eval: false` cells are left alone. Imports nested in a `def`, `if`, `with` ... are not moved: they are reported and must be moved by hand. Run
 `python tools/nbpy.py ids NB` afterwards (the new cell gets a stable id here already).
 """
-import ast, json, sys, hashlib
+import ast, re, json, sys, hashlib
 from pathlib import Path
 
 _KEEP = ('hide', 'slow', 'notest', 'cuda', 'eval:', 'eval')
@@ -50,16 +50,12 @@ def split_source(src:str):
         if tail.startswith(';'): tail = tail[1:].lstrip()
         head = head.rstrip()
         if head.endswith(';'): head = head[:-1].rstrip()
-        cl[l0:l1+1] = [head + (' ' if head and tail else '') + tail]
-    rest = [l for l in cl]
+        cl[l0:l1+1] = [head + ('; ' if head and tail else '') + tail]   # `a(); import x; b()` -> `a(); b()`
+    rest = list(cl)
     while rest and not rest[0].strip(): rest.pop(0)
-    # drop lines emptied by the removal (but keep blank lines that were there)
-    empty_now = {s[0] for s in spans if not cl[min(s[0], len(cl)-1)].strip()}
     keep_dirs = [d for d in dirs if d.strip() and any(d.strip()[2:].strip().startswith(k) for k in _KEEP)]
     imp_src = '\n'.join(keep_dirs + imps)
-    rest_src = '\n'.join(dirs + [l for l in rest]).strip('\n')
-    rest_src = '\n'.join(l for i, l in enumerate(rest_src.split('\n')) if l.strip() or True)
-    import re
+    rest_src = '\n'.join(dirs + rest).strip('\n')
     rest_src = re.sub(r'\n{3,}', '\n\n', rest_src)
     return imp_src, rest_src, nested
 
