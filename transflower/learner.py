@@ -29,7 +29,7 @@ __all__ = ['LN2', 'window_losses', 'ModelWithLoss', 'unwrap_model', 'ModelLoss',
            'stack_windows', 'kept_state', 'TransflowerLearner', 'get_learner', 'transflower_dls', 'transflower_learner',
            'DataParallelTrainer']
 
-# %% ../nbs/20_learner.ipynb #af3e52b0
+# %% ../nbs/20_learner.ipynb #775ca331
 def window_losses(model:nn.Module, # a transflower model (`loss(inputs, targets)`, and `nll` for flows)
                   inputs:list,      # input tensors `(B, L_i, D_i)`
                   targets:list,     # target tensors `(B, L_o, D_o)`
@@ -39,6 +39,7 @@ def window_losses(model:nn.Module, # a transflower model (`loss(inputs, targets)
     preds = model(*inputs)
     return sum(((p - t) ** 2).flatten(1).mean(1) for p, t in zip(preds, targets)) / len(preds)
 
+# %% ../nbs/20_learner.ipynb #51ebf958
 class ModelWithLoss(nn.Module):
     "Wrap a transflower model: `forward(*inputs, *targets)` is `model.loss(...)` = `(loss, parts)` (see above for the other modes)."
     def __init__(self,
@@ -53,6 +54,7 @@ class ModelWithLoss(nn.Module):
         if getattr(self, 'per_window', False): return window_losses(self.model, inputs, targets)
         return self.model.loss(inputs, targets)
 
+# %% ../nbs/20_learner.ipynb #88ab82a7
 def unwrap_model(m, # a `Learner`, `ModelWithLoss`, (Distributed)DataParallel or the model itself
                 ) -> nn.Module:
     "The transflower model inside a `Learner`, `ModelWithLoss` or (Distributed)DataParallel wrapper."
@@ -68,6 +70,7 @@ def _loss_module(m) -> ModelWithLoss|None:
     while isinstance(m, (nn.parallel.DistributedDataParallel, nn.DataParallel)): m = m.module
     return m if isinstance(m, ModelWithLoss) else None
 
+# %% ../nbs/20_learner.ipynb #a5a71b9c
 class ModelLoss:
     "fastai loss function for `ModelWithLoss`: the scalar loss (its detached parts in `self.parts`), or per-window losses reduced by `reduction`."
     reduction = 'mean'
@@ -83,12 +86,13 @@ class ModelLoss:
         return loss
     def __repr__(self): return 'ModelLoss()'
 
+# %% ../nbs/20_learner.ipynb #5cc058df
 class TargetsAsInputs(Callback):
     "Append the targets to the model's inputs (`xb <- (*xb, *yb)`) so that `ModelWithLoss` can compute the loss."
     order = -1
     def before_batch(self): self.learn.xb = tuple(self.xb) + tuple(self.yb)
 
-# %% ../nbs/20_learner.ipynb #b18408b7
+# %% ../nbs/20_learner.ipynb #c7e369c6
 LN2 = math.log(2.)
 
 class LossPart(Metric):
@@ -114,11 +118,12 @@ class LossPart(Metric):
     @property
     def name(self): return self._name
 
+# %% ../nbs/20_learner.ipynb #8cd5ff10
 def bits_per_frame():
     "Metric: the loss (a flow's NLL in nats per frame) in bits per frame."
     return LossPart(None, 'bits_per_frame', 1 / LN2)
 
-# %% ../nbs/20_learner.ipynb #9b58e3e5
+# %% ../nbs/20_learner.ipynb #c86545bb
 class StepSchedule:
     "A learning-rate schedule keyed by the global iteration: `sched(step)` (see above)."
     def __init__(self,
@@ -133,6 +138,7 @@ class StepSchedule:
         if self.pct_sched is None: return self.lr * self.factor ** sum(step >= m for m in self.milestones)
         return float(self.pct_sched(min(1., step / self.total_steps) if self.total_steps else 0.))
 
+# %% ../nbs/20_learner.ipynb #8d7fa422
 def lr_schedule(policy:str='constant',    # constant | multistep | onecycle | cosine
                 lr:float=1e-4,            # peak / initial learning rate
                 total_steps:int=None,     # iterations of the whole run (onecycle, cosine)
@@ -173,7 +179,7 @@ def get_opt_func(optimizer:str='adam',   # adam | adamw | sgd
     cls, kw = _OPTS[name]
     return partial(OptimWrapper, opt=cls, **{**kw, 'weight_decay': float(weight_decay or 0.), **kwargs})
 
-# %% ../nbs/20_learner.ipynb #1bc14864
+# %% ../nbs/20_learner.ipynb #642dcb97
 def _fa_loader(dl, idxs, bs):
     "A fastai loader over `dl.dataset` yielding the windows `idxs` in order, in batches of `bs` (no random state used)."
     state = random.getstate()        # fastai's DataLoader draws its own seed from `random`: keep the global stream intact
@@ -189,6 +195,7 @@ def _private_seed(dl):
     if fl is not None and getattr(fl, 'generator', None) is None: fl.generator = torch.Generator()
     return dl
 
+# %% ../nbs/20_learner.ipynb #989e0b21
 class TrainProgress(Callback):
     "Global iteration counter (`learn.step`), validation intervals and a deterministic, shardable window order."
     order = -5
@@ -272,7 +279,7 @@ class TrainProgress(Callback):
 
     def after_fit(self): self.learn.target_step = None
 
-# %% ../nbs/20_learner.ipynb #3d133c33
+# %% ../nbs/20_learner.ipynb #d643c0fc
 class LRSchedule(ParamScheduler):
     "fastai's `ParamScheduler` for the learning rate, keyed by the global iteration `learn.step` (`lr_schedule(**sched)`)."
     def __init__(self, **sched): # arguments of `lr_schedule` (`total_steps` defaults to the run's last iteration)
@@ -285,6 +292,7 @@ class LRSchedule(ParamScheduler):
         super().before_fit()
     def before_batch(self): self._update_val(self.learn.step)
 
+# %% ../nbs/20_learner.ipynb #a058d4b0
 class GradClip(GradientClip):
     "fastai's `GradientClip` (0/None: no clipping) keeping the global norm before clipping in `learn.grad_norm`."
     def __init__(self,
@@ -298,7 +306,7 @@ class GradClip(GradientClip):
         else: n = nn.utils.get_total_norm([p.grad for p in ps], self.norm_type)
         self.learn.grad_norm = float(n)
 
-# %% ../nbs/20_learner.ipynb #3ff8016c
+# %% ../nbs/20_learner.ipynb #c8fbd9f7
 _PRECISIONS = {'32': 'fp32', 'fp32': 'fp32', 'float32': 'fp32', '32-true': 'fp32', 'bf16': 'bf16', 'bf16-mixed': 'bf16',
                'bfloat16': 'bf16', '16': 'fp16', 'fp16': 'fp16', '16-mixed': 'fp16', 'float16': 'fp16', 'auto': 'auto'}
 
@@ -312,6 +320,7 @@ def resolve_precision(precision='32', # the config's `precision`: auto, 32/fp32,
     if p == 'auto': return 'bf16' if bf16_supported(dev) else 'fp32'
     return p if dev.type == 'cuda' or p == 'bf16' else 'fp32'
 
+# %% ../nbs/20_learner.ipynb #76bb6168
 def precision_callbacks(precision='32',     # the config's `precision` (see `resolve_precision`)
                         device=None,         # the training device
                         is_flow:bool=False,  # the model is a flow (fp16 then warns: log-determinant sums can overflow)
@@ -370,7 +379,7 @@ class ContextNoise(Callback):
             xb[i] = x
         self.learn.xb = tuple(xb)
 
-# %% ../nbs/20_learner.ipynb #6610684f
+# %% ../nbs/20_learner.ipynb #98ed801f
 def _data_dims(dls, n_inp:int):
     "(dins, douts) of the training data: the dataset's `dins`/`douts`, else the last dimension of each tensor of `ds[0]`."
     ds = dls.train.dataset
@@ -399,6 +408,7 @@ def _cfg_update(cfg, **kw):
     for k, v in kw.items(): out[k] = v
     return out
 
+# %% ../nbs/20_learner.ipynb #39c8dbf5
 def stack_windows(ds,   # a dataset of windows (`MultimodalDataset`: its `get_batch`)
                   idxs, # window indices
                  ) -> list:
@@ -407,26 +417,7 @@ def stack_windows(ds,   # a dataset of windows (`MultimodalDataset`: its `get_ba
     items = [ds[i] for i in idxs]
     return [torch.stack([it[j] for it in items]) for j in range(len(items[0]))]
 
-def _probe_parts(model, dls) -> list:
-    "Names of the loss parts, from the model's `loss_parts` or one no-grad call of `model.loss` on a few windows."
-    names = getattr(model, 'loss_parts', None)
-    if names is not None: return list(names)
-    dl = dls.valid if len(dls.loaders) > 1 and len(dls.valid.dataset) else dls.train
-    ds, n_inp = dl.dataset, dls.n_inp
-    b = stack_windows(ds, range(min(2, len(ds))))
-    dev = next(model.parameters()).device
-    b = [t.to(dev) for t in b]
-    was = model.training
-    bufs = [(v, v.clone()) for v in model.buffers()]     # the probe must not touch running statistics
-    try:
-        model.eval()
-        with torch.no_grad(): _, parts = model.loss(b[:n_inp], b[n_inp:])
-    finally:
-        with torch.no_grad():
-            for v, c in bufs: v.copy_(c)
-        model.train(was)
-    return list(parts)
-
+# %% ../nbs/20_learner.ipynb #e6627322
 _MISSING = object()
 _STATE = ('step', 'target_step', 'lr_total_steps', 'loss_watch', 'best_valid', 'last_valid', 'grad_norm', 'nonfinite',
           'diverged')
@@ -447,6 +438,7 @@ def kept_state(learn:Learner, # the learner whose training state is kept
         random.setstate(rng[0]); np.random.set_state(rng[1]); torch.set_rng_state(rng[2])
         if rng[3] is not None: torch.cuda.set_rng_state_all(rng[3])
 
+# %% ../nbs/20_learner.ipynb #525e65dc
 class TransflowerLearner(Learner):
     "A fastai `Learner` for transflower models (`get_learner` / `transflower_learner` build it); see above for what it adds."
     def fit_steps(self,
@@ -549,6 +541,27 @@ class TransflowerLearner(Learner):
             with kept_state(self): return super().lr_find(*args, **kwargs)
         finally: tp.valid_every = every
 
+# %% ../nbs/20_learner.ipynb #4e416008
+def _probe_parts(model, dls) -> list:
+    "Names of the loss parts, from the model's `loss_parts` or one no-grad call of `model.loss` on a few windows."
+    names = getattr(model, 'loss_parts', None)
+    if names is not None: return list(names)
+    dl = dls.valid if len(dls.loaders) > 1 and len(dls.valid.dataset) else dls.train
+    ds, n_inp = dl.dataset, dls.n_inp
+    b = stack_windows(ds, range(min(2, len(ds))))
+    dev = next(model.parameters()).device
+    b = [t.to(dev) for t in b]
+    was = model.training
+    bufs = [(v, v.clone()) for v in model.buffers()]     # the probe must not touch running statistics
+    try:
+        model.eval()
+        with torch.no_grad(): _, parts = model.loss(b[:n_inp], b[n_inp:])
+    finally:
+        with torch.no_grad():
+            for v, c in bufs: v.copy_(c)
+        model.train(was)
+    return list(parts)
+
 def get_learner(cfg,                      # `Config` (or dict / preset name) of the model and its training
                 dls,                      # DataLoaders: batches `(inputs..., outputs...)` with `dls.n_inp` inputs
                 model:nn.Module=None,     # the model (default: `get_model(cfg)` after seeding with `cfg.seed`)
@@ -591,7 +604,7 @@ def get_learner(cfg,                      # `Config` (or dict / preset name) of 
     learn.precision = resolve_precision(cfg.get('precision') or '32', dev)
     return learn
 
-# %% ../nbs/20_learner.ipynb #81426c47
+# %% ../nbs/20_learner.ipynb #750f3a40
 def _as_config(config, **overrides):
     "A `Config` from a preset name, YAML path, `Config` or dict, with `overrides` applied."
     if isinstance(config, (str, Path)): return load_config(config, **overrides)
@@ -606,6 +619,7 @@ def transflower_dls(data_dir,  # feature folder (`transflower_features` output: 
     if kwargs.get('device') is None: kwargs['device'] = default_device()
     return dls_from_config(data_dir, _as_config(config), **kwargs)
 
+# %% ../nbs/20_learner.ipynb #53713d9b
 def transflower_learner(dls,                   # DataLoaders (`transflower_dls`)
                         config,                # preset name, YAML file or `Config` of the model and its training
                         model:nn.Module=None,  # the model (default: built from the config)
