@@ -74,14 +74,15 @@ def sequence_beats(data_dir, # the data folder
     if source == 'audio': raise DataError(f"no audio file for sequence '{base}' ({', '.join(AUDIO_EXTENSIONS[:3])}, ...)", d)
     return None
 
-# %% ../nbs/41_evaluate.ipynb #3a024fdf
-_DS_KEYS = ('input_modalities', 'output_modalities', 'input_lengths', 'output_lengths', 'input_time_offsets',
-            'output_time_offsets', 'input_types', 'input_fix_length_types', 'output_fix_length_types', 'fix_lengths')
-
+# %% ../nbs/41_evaluate.ipynb #b340d07e
 def has_likelihood(model, # a model
                   ) -> bool:
     "Whether `model` gives an exact likelihood (a `nll(inputs, targets)` method: the flow models)."
     return callable(getattr(model, 'nll', None))
+
+# %% ../nbs/41_evaluate.ipynb #25029580
+_DS_KEYS = ('input_modalities', 'output_modalities', 'input_lengths', 'output_lengths', 'input_time_offsets',
+            'output_time_offsets', 'input_types', 'input_fix_length_types', 'output_fix_length_types', 'fix_lengths')
 
 def _split_dataset(data_dir, cfg, split):
     return MultimodalDataset(data_dir, split=split, **{k: cfg.get(k) for k in _DS_KEYS if cfg.get(k) is not None})
