@@ -27,7 +27,7 @@ __all__ = ['TRANSFLOWER_JOINTS', 'SMPL_JOINTS', 'JOINT_ROLES', 'TRANSFLOWER_BVH_
            'root_drift', 'dance_scores', 'dance_summary', 'dance_verdict', 'plot_hips_vs_beats', 'gap_interval',
            'PoseBank', 'canonical_poses', 'pose_bank', 'pose_error', 'floating']
 
-# %% ../nbs/40_metrics.ipynb #02af18c6
+# %% ../nbs/40_metrics.ipynb #0d7a4fb3
 TRANSFLOWER_JOINTS = ('Hips', 'Spine', 'Spine1', 'Neck', 'Head',
                       'LeftShoulder', 'LeftArm', 'LeftForeArm', 'LeftHand',
                       'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand',
@@ -49,6 +49,7 @@ JOINT_ROLES = dict(
     rhip=('RightUpLeg', 'right_hip'), rknee=('RightLeg', 'right_knee'), rankle=('RightFoot', 'right_ankle'),
     rtoes=('RightToeBase', 'right_foot'))
 
+# %% ../nbs/40_metrics.ipynb #c6ef3843
 def joint_index(skeleton=None, # joint names (list), name -> index (dict), an object with `joint_names`, or None (`TRANSFLOWER_JOINTS`)
                ) -> dict: # joint name -> index
     "Mapping joint name -> index from a list of names, a mapping, or an object with `joint_names` (default: `TRANSFLOWER_JOINTS`)."
@@ -58,6 +59,7 @@ def joint_index(skeleton=None, # joint names (list), name -> index (dict), an ob
     if isinstance(skeleton, str): raise ConfigError(f"skeleton: expected joint names, got the string {skeleton!r}")
     return {str(n): i for i, n in enumerate(skeleton)}
 
+# %% ../nbs/40_metrics.ipynb #96df82c5
 def resolve_joints(skeleton=None, # joint names (list), name -> index (dict) or an object with `joint_names`; None: `TRANSFLOWER_JOINTS`
                    roles:dict=None, # role -> joint name (or candidate names), overriding `JOINT_ROLES`
                    need=None, # roles to resolve; None: every role
@@ -137,7 +139,7 @@ def resample_positions(positions, # joint positions (T, J, 3)
     w = ((tn - t[k]) * fps)[:, None, None]
     return (1 - w) * p[k] + w * p[k + 1]
 
-# %% ../nbs/40_metrics.ipynb #a8cd0bac
+# %% ../nbs/40_metrics.ipynb #356f2840
 _REST = np.array([
     [0, 1.00, 0], [0, 1.10, 0], [0, 1.25, 0], [0, 1.50, 0], [0, 1.65, 0],                        # hips .. head
     [0.08, 1.45, 0], [0.18, 1.45, 0], [0.18, 1.17, 0], [0.18, 0.92, 0],                          # left arm
@@ -149,6 +151,7 @@ def rest_pose() -> np.ndarray:
     "A standing pose `(21, 3)` of the `TRANSFLOWER_JOINTS` skeleton (metres, y-up, facing +z, left on +x)."
     return _REST.copy()
 
+# %% ../nbs/40_metrics.ipynb #a9300620
 def sine_dancer(bpm:float=120., # bounces (= kinematic beats) per minute
                 duration:float=8., # seconds
                 fps:float=20., # frame rate
@@ -181,7 +184,7 @@ def check_up_axis(positions, # joint positions (T, J, 3), or a list of them
                           f"(mean root-to-neck {np.round(v, 3).tolist()}): {hint}")
     return up
 
-# %% ../nbs/40_metrics.ipynb #2890290a
+# %% ../nbs/40_metrics.ipynb #76675547
 def gaussian_stats(x, # feature set (N, D) (or (N,))
                   ) -> tuple: # (mean (D,), covariance (D, D))
     "Mean `(D,)` and covariance `(D, D)` (ddof=1) of the rows of `x` `(N, D)`."
@@ -192,6 +195,7 @@ def gaussian_stats(x, # feature set (N, D) (or (N,))
     if not np.isfinite(x).all(): raise DataError("feature set contains NaN or infinite values")
     return x.mean(0), np.atleast_2d(np.cov(x, rowvar=False))
 
+# %% ../nbs/40_metrics.ipynb #b53744f8
 def _sqrt_psd(s):
     w, v = np.linalg.eigh((s + s.T) / 2)
     return (v * np.sqrt(np.clip(w, 0, None))) @ v.T
@@ -228,6 +232,7 @@ def frechet_from_stats(mu1, # mean (D,) of the first Gaussian
     else: raise ConfigError(f"method: expected 'eigh' or 'sqrtm', got {method!r}")
     return float(max(diff @ diff + np.trace(s1) + np.trace(s2) - 2 * tr_covmean, 0.))
 
+# %% ../nbs/40_metrics.ipynb #46d23b6c
 def frechet_distance(a, # feature set (N, D)
                      b, # feature set (M, D)
                      method:str='eigh', # 'eigh' or 'sqrtm', see `frechet_from_stats`
@@ -238,7 +243,7 @@ def frechet_distance(a, # feature set (N, D)
     if mu1.shape != mu2.shape: raise DataError(f"feature sets have different dimensions: {mu1.shape[0]} vs {mu2.shape[0]}")
     return frechet_from_stats(mu1, s1, mu2, s2, method=method, eps=eps)
 
-# %% ../nbs/40_metrics.ipynb #fe624710
+# %% ../nbs/40_metrics.ipynb #301cf65a
 def pose_features(positions, # joint positions (T, J, 3)
                   center:str='horizontal', # 'horizontal': remove the root's ground position; 'root': the root position; None: keep
                   up:int=1, # index of the vertical axis
@@ -252,6 +257,7 @@ def pose_features(positions, # joint positions (T, J, 3)
     elif center is not None: raise ConfigError(f"center: expected 'horizontal', 'root' or None, got {center!r}")
     return p.reshape(len(p), -1)
 
+# %% ../nbs/40_metrics.ipynb #b810205d
 def movement_features(frames, # per-frame features (T, D)
                       context:int=1, # frames on each side of the centre frame
                      ) -> np.ndarray: # (T-2*context, (2*context+1)*D)
@@ -262,6 +268,7 @@ def movement_features(frames, # per-frame features (T, D)
     w = np.lib.stride_tricks.sliding_window_view(f, k, axis=0)          # (T-k+1, D, k)
     return w.transpose(0, 2, 1).reshape(len(w), -1)
 
+# %% ../nbs/40_metrics.ipynb #c655c47c
 def _frames(seq, center, up):
     a = np.asarray(seq, dtype=np.float64)
     return pose_features(a, center, up) if a.ndim == 3 else a
@@ -280,6 +287,7 @@ def frechet_pose_distance(gen, # list of sequences: positions (T, J, 3) or per-f
     return frechet_distance(np.concatenate(_pooled(gen, False, center, up, 'gen')),
                             np.concatenate(_pooled(ref, False, center, up, 'ref')), method=method)
 
+# %% ../nbs/40_metrics.ipynb #2d2aa4dd
 def frechet_movement_distance(gen, # list of sequences: positions (T, J, 3) or per-frame features (T, D)
                               ref, # reference list of sequences, same layout
                               center:str='horizontal', # root centring of positions, see `pose_features`
@@ -373,7 +381,7 @@ def body_constants(positions, # joint positions (T, J, 3)
     return dict(hl=float((dist('lshoulder', 'lelbow') + dist('rshoulder', 'relbow')) / 2),
                 sw=float(dist('lshoulder', 'rshoulder')), hw=float(dist('lhip', 'rhip')))
 
-# %% ../nbs/40_metrics.ipynb #509cc6e6
+# %% ../nbs/40_metrics.ipynb #eea4c9bc
 GEOMETRIC_FEATURES_COMPAT = (  # the reference's (kind, joints in its argument order, threshold), same order as GEOMETRIC_FEATURE_NAMES
     ('nmove', ('neck', 'rhip', 'lhip', 'rwrist'), ('hl', 1.8)), ('nmove', ('neck', 'lhip', 'rhip', 'lwrist'), ('hl', 1.8)),
     ('nplane', ('chest', 'neck', 'neck', 'rwrist'), ('hl', 0.2)), ('nplane', ('chest', 'neck', 'neck', 'lwrist'), ('hl', 0.2)),
@@ -409,6 +417,7 @@ FACT_TEMPLATE_BODY = _template_body([0.00121265, 0.37817603, 0.03681623], [0.199
 FACT_JOINT_NAMES = ('root', 'lhip', 'lknee', 'lankle', 'ltoes', 'rhip', 'rknee', 'rankle', 'rtoes', 'belly', 'spine', 'chest',
                     'neck', 'head', 'linshoulder', 'lshoulder', 'lelbow', 'lwrist', 'rinshoulder', 'rshoulder', 'relbow', 'rwrist')
 
+# %% ../nbs/40_metrics.ipynb #f92cc06e
 def _compat_geometric(p, pts, body, up, frame_time):
     "Per-frame (T-1, 32) booleans of the reference extractor; `pts`: role -> (T, 3) positions."
     n = len(p)
@@ -502,7 +511,7 @@ def geometric_features(positions, # joint positions (T, J, 3), T >= 2
     f = np.stack(out, -1).astype(np.float64)                 # (T-1, 32)
     return f if per_frame else f.mean(0)
 
-# %% ../nbs/40_metrics.ipynb #09a58d6f
+# %% ../nbs/40_metrics.ipynb #ee01bc65
 def normalize_features(feats, # features to standardise (N, D)
                        ref, # reference features (M, D) giving the mean and std
                        mode:str='fixed', # 'fixed': dimensions constant in `ref` are left unscaled; 'compat': divided by `eps`
@@ -517,6 +526,7 @@ def normalize_features(feats, # features to standardise (N, D)
     elif mode != 'compat': raise ConfigError(f"mode: expected 'fixed' or 'compat', got {mode!r}")
     return (feats - mu) / (sd + eps)
 
+# %% ../nbs/40_metrics.ipynb #752a5406
 def feature_fid(gen_feats, # generated clips' features (N, D), e.g. from `kinetic_features`
                 ref_feats, # reference (ground-truth) features (M, D)
                 mode:str='fixed', # 'fixed' or 'compat' (Bailando: sqrtm, 1e-5 retry, real part)
@@ -525,6 +535,7 @@ def feature_fid(gen_feats, # generated clips' features (N, D), e.g. from `kineti
     g, r = normalize_features(gen_feats, ref_feats, mode), normalize_features(ref_feats, ref_feats, mode)
     return frechet_distance(g, r, method='eigh') if mode == 'fixed' else frechet_distance(g, r, method='sqrtm', eps=1e-5)
 
+# %% ../nbs/40_metrics.ipynb #50aeffec
 def diversity(feats, # clips' features (N, D)
               ref=None, # reference features whose mean/std standardise `feats` (the protocol); None: use as given
               mode:str='fixed', # standardisation mode, see `normalize_features`
@@ -536,6 +547,7 @@ def diversity(feats, # clips' features (N, D)
     i, j = np.triu_indices(len(f), 1)
     return float(d[i, j].mean())
 
+# %% ../nbs/40_metrics.ipynb #4bf65007
 def feature_sets(seqs, # list of joint positions (T, J, 3)
                  fps:float, # frame rate
                  skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
@@ -549,10 +561,11 @@ def feature_sets(seqs, # list of joint positions (T, J, 3)
     return dict(kinetic=np.stack([kinetic_features(s, fps, mode=mode, up=up, **kwargs) for s in seqs]),
                 geometric=np.stack([geometric_features(s, fps, skeleton, mode=mode, up=up, roles=roles) for s in seqs]))
 
-# %% ../nbs/40_metrics.ipynb #b1bdf5f0
+# %% ../nbs/40_metrics.ipynb #1deb8664
 _BEAT_PRESETS = dict(hips=dict(smooth=0., order=0., refine=True), bailando=dict(smooth=5 / 60, order=1 / 60, refine=False),
                      aist=dict(smooth=0., order=10 / 60, refine=False))   # seconds (the references: frames at 60 fps)
 
+# %% ../nbs/40_metrics.ipynb #0799578e
 def kinematic_signal(positions, # joint positions (T, J, 3)
                      fps:float, # frame rate
                      method:str='hips', # 'hips', 'bailando' or 'aist' (see `motion_beats`)
@@ -567,6 +580,7 @@ def kinematic_signal(positions, # joint positions (T, J, 3)
     if method == 'aist': return disp.sum(1)
     raise ConfigError(f"method: expected 'hips', 'bailando' or 'aist', got {method!r}")
 
+# %% ../nbs/40_metrics.ipynb #a9c15d0c
 def local_minima(x, # 1-D signal
                  order:int=1, # neighbours on each side a minimum must be strictly below
                 ) -> np.ndarray: # indices
@@ -578,6 +592,7 @@ def local_minima(x, # 1-D signal
     idx = np.flatnonzero((centre[:, None] < others).all(1))
     return idx[(idx >= order) & (idx < len(x) - order)] if order > 0 else idx
 
+# %% ../nbs/40_metrics.ipynb #aa9cded9
 def motion_beats(positions, # joint positions (T, J, 3)
                  fps:float, # frame rate of `positions`
                  method:str='hips', # 'hips' (Transflower), 'bailando' or 'aist'
@@ -646,7 +661,7 @@ def music_beats(audio_path, # audio file readable by librosa (wav, flac, mp3, ..
     _, frames = librosa.beat.beat_track(onset_envelope=env, sr=sr, hop_length=hop, **kwargs)
     return librosa.frames_to_time(np.asarray(frames), sr=sr, hop_length=hop)
 
-# %% ../nbs/40_metrics.ipynb #7d5fc043
+# %% ../nbs/40_metrics.ipynb #157635ac
 def _nearest_gap(x, ref):
     "For each time in `x`, the absolute distance to the nearest time in `ref` (NaN if `ref` is empty)."
     x, ref = np.asarray(x, np.float64).ravel(), np.sort(np.asarray(ref, np.float64).ravel())
@@ -655,12 +670,14 @@ def _nearest_gap(x, ref):
     lo, hi = ref[j - 1], ref[np.minimum(j, len(ref) - 1)]
     return np.minimum(np.abs(x - lo), np.abs(x - hi))
 
+# %% ../nbs/40_metrics.ipynb #2bfb204a
 def beat_offsets(music_beat_times, # music beat times (s)
                  motion_beat_times, # motion beat times (s)
                 ) -> np.ndarray: # one offset (s) per music beat
     "For each music beat, the absolute time (s) to the nearest motion beat (NaN where there is none)."
     return _nearest_gap(music_beat_times, motion_beat_times)
 
+# %% ../nbs/40_metrics.ipynb #6ca51bd5
 def beat_offset(music_beat_times, # music beat times (s)
                 motion_beat_times, # motion beat times (s)
                ) -> tuple: # (mean, SD) in seconds
@@ -669,6 +686,7 @@ def beat_offset(music_beat_times, # music beat times (s)
     if len(o) == 0 or np.isnan(o).all(): return (math.nan, math.nan)
     return (float(o.mean()), float(o.std()))
 
+# %% ../nbs/40_metrics.ipynb #8b3af828
 def beat_alignment_score(music_beat_times, # music beat times (s)
                          motion_beat_times, # kinematic beat times (s), e.g. from `motion_beats`
                          sigma:float=0.05, # width of the Gaussian kernel in seconds (Bailando: 3 frames at 60 fps)
@@ -754,7 +772,7 @@ def physical_foot_contact(positions, # joint positions (T, J, 3), T >= 3
     vl, vr = fv[:, :2].min(1), fv[:, 2:].min(1)
     return float(scale * (an * vl * vr).mean())
 
-# %% ../nbs/40_metrics.ipynb #43c79293
+# %% ../nbs/40_metrics.ipynb #d4605bbf
 def shuffle_pairs(ids, # sequence ids (the music of sequence i is ids[i])
                   seed:int=0, # random seed
                   max_tries:int=1000, # permutations drawn before giving up (many repeats of one id)
@@ -769,6 +787,7 @@ def shuffle_pairs(ids, # sequence ids (the music of sequence i is ids[i])
         if (a[perm] != a).all(): return [(ids[i], ids[k]) for i, k in enumerate(perm)]
     raise DataError(f"cannot pair {len(ids)} ids so that none keeps its own music (too many repeats of one id)")
 
+# %% ../nbs/40_metrics.ipynb #61128b50
 def _flat(x, name):
     if isinstance(x, (list, tuple)): x = np.concatenate([np.ravel(np.asarray(v, np.float64)) for v in x]) if x else np.zeros(0)
     x = np.ravel(np.asarray(x, np.float64))
@@ -789,7 +808,7 @@ def likelihood_gap(nll_matched, # NLL values (nats per frame) with the true musi
         for k in ('nll_matched', 'nll_mismatched', 'gap'): out[k + '_bits_per_dim'] = out[k] / (dim * math.log(2))
     return out
 
-# %% ../nbs/40_metrics.ipynb #e0d7dd15
+# %% ../nbs/40_metrics.ipynb #dff716fc
 CI = namedtuple('CI', 'value lo hi')
 CI.__str__ = lambda s: f"{s.value:.4g} [{s.lo:.4g}, {s.hi:.4g}]"
 
@@ -825,6 +844,7 @@ def bootstrap_ci(fn, # statistic: fn(a, b) (or fn(a) when `b` is None)
         vals.append(fn(_take(a, ia)) if b is None else fn(_take(a, ia), _take(b, ib)))
     return _interval(value, vals, alpha, kind, floor)
 
+# %% ../nbs/40_metrics.ipynb #79caeefe
 def _seq_sums(seqs, shift):
     xs = [np.asarray(s, np.float64) - shift for s in seqs]
     return (np.array([len(x) for x in xs], np.float64), np.stack([x.sum(0) for x in xs]),
@@ -858,7 +878,7 @@ def frechet_bootstrap_ci(gen, # list of per-frame feature arrays (T, D), one per
                                     np.bincount(ib, minlength=len(ref)).astype(float), sb, method))
     return _interval(value, vals, alpha, kind, floor=0.)
 
-# %% ../nbs/40_metrics.ipynb #e48f9996
+# %% ../nbs/40_metrics.ipynb #e9bc8b6e
 def joint_speed_accel(positions, # joint positions (T, J, 3), metres
                       fps:float, # frame rate
                       joint:int=0, # root joint, subtracted first
@@ -870,6 +890,7 @@ def joint_speed_accel(positions, # joint positions (T, J, 3), metres
     a = np.linalg.norm(np.diff(rel, 2, axis=0), axis=-1) * fps ** 2
     return float(v.mean()), float(a.mean())
 
+# %% ../nbs/40_metrics.ipynb #1ac850cf
 def joint_jitter(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
                  joint:int=0, # root joint, subtracted first
@@ -879,12 +900,14 @@ def joint_jitter(positions, # joint positions (T, J, 3), metres
     rel = np.delete(p - p[:, joint:joint + 1], joint, axis=1)
     return float(np.linalg.norm(np.diff(rel, 3, axis=0), axis=-1).mean() * fps ** 3)
 
+# %% ../nbs/40_metrics.ipynb #8e677fd8
 def constant_dims(ref, # reference features (M, D)
                   tol:float=1e-8, # a dimension whose standard deviation is at most this is constant
                  ) -> np.ndarray: # indices of the constant dimensions
     "Dimensions of a reference feature set that do not vary (their standardisation divides by ~0)."
     return np.flatnonzero(np.asarray(ref, np.float64).std(0) <= tol)
 
+# %% ../nbs/40_metrics.ipynb #8b144833
 def fid_inputs(gen_feats, # generated features (N, D)
                ref_feats, # reference features (M, D)
                mode:str='fixed', # 'fixed' or 'compat', see `normalize_features`
@@ -895,7 +918,7 @@ def fid_inputs(gen_feats, # generated features (N, D)
     if len(drop) and len(drop) < r.shape[1]: g, r = np.delete(g, drop, 1), np.delete(r, drop, 1)
     return normalize_features(g, r, mode), normalize_features(r, r, mode), drop
 
-# %% ../nbs/40_metrics.ipynb #48a8f594
+# %% ../nbs/40_metrics.ipynb #c411bdf5
 METRICS = {  # key: (better, description)
     'FPD': ('↓', 'Fréchet pose distance'), 'FMD': ('↓', 'Fréchet movement distance (3 frames)'),
     'FID_k': ('↓', 'FID on kinetic features'), 'FID_g': ('↓', 'FID on geometric features'),
@@ -947,6 +970,7 @@ def beat_metrics(motions, # list of joint positions (T, J, 3)
                 beat_offset_mean=_nanmean(allo), beat_offset_sd=float(np.nanstd(allo)) if np.isfinite(allo).any() else math.nan,
                 beat_offset_ci=boot(pooled, offs), no_beat_sequences=int(sum(len(d) == 0 for d in mbs)))
 
+# %% ../nbs/40_metrics.ipynb #a279981d
 def motion_metrics(motions, # list of joint positions (T, J, 3) of the system scored, in metres (or see `unit`)
                    reference, # list of joint positions of the reference set (e.g. training ground truth)
                    fps:float, # frame rate of all positions
@@ -994,7 +1018,7 @@ def motion_metrics(motions, # list of joint positions (T, J, 3) of the system sc
     out['jitter'] = float(np.mean([joint_jitter(m * s, fps, root) for m in motions]))
     return out
 
-# %% ../nbs/40_metrics.ipynb #87fbd2b6
+# %% ../nbs/40_metrics.ipynb #a3c5d6bf
 def metrics_table(models:dict, # system name -> metrics dict (from `motion_metrics`, plus e.g. `NLL`, `NLL_gap`)
                   ground_truth:dict, # metrics of the ground truth of the same split (required)
                   mismatched:dict, # metrics of the ground truth with shuffled music (required)
@@ -1014,6 +1038,7 @@ def metrics_table(models:dict, # system name -> metrics dict (from `motion_metri
     df.index.name = 'system'
     return df
 
+# %% ../nbs/40_metrics.ipynb #4bde5eea
 def _fmt(v, digits):
     if isinstance(v, CI): return f"{_fmt(v.value, digits)} [{_fmt(v.lo, digits)}, {_fmt(v.hi, digits)}]"
     if v is None or (isinstance(v, float) and math.isnan(v)): return '–'
@@ -1030,7 +1055,7 @@ def metrics_markdown(table, # a `metrics_table` DataFrame
     legend = [f"- **{c}**: {METRICS[c.split(' ')[0]][1]}" for c in table.columns if c.split(' ')[0] in METRICS]
     return '\n'.join(lines + ([''] + legend if legend else [])) + '\n'
 
-# %% ../nbs/40_metrics.ipynb #ce2b3315
+# %% ../nbs/40_metrics.ipynb #103a6e75
 def beat_rate(beat_times, # beat times (s)
              ) -> float: # beats per second
     "Beats per second of a beat sequence: 1 / median inter-beat interval (NaN with fewer than 2 beats)."
@@ -1039,6 +1064,7 @@ def beat_rate(beat_times, # beat times (s)
     d = d[d > 0]
     return float(1. / np.median(d)) if len(d) else math.nan
 
+# %% ../nbs/40_metrics.ipynb #95874df1
 def bounce_frequency(positions, # joint positions (T, J, 3)
                      fps:float, # frame rate
                      joint:int=0, # index of the hips/root joint
@@ -1055,6 +1081,7 @@ def bounce_frequency(positions, # joint positions (T, J, 3)
     if not ok.any() or not np.any(spec[ok] > 0): return math.nan
     return float(f[ok][np.argmax(spec[ok])])
 
+# %% ../nbs/40_metrics.ipynb #11300d4e
 def tempo_agreement(bounce_hz:float, # bounce frequency (Hz), e.g. from `bounce_frequency`
                     beat_hz:float, # beat rate of the music (Hz), e.g. from `beat_rate`
                     tol:float=0.1, # relative tolerance
@@ -1068,6 +1095,7 @@ def tempo_agreement(bounce_hz:float, # bounce frequency (Hz), e.g. from `bounce_
     k = int(np.argmin(errs))
     return dict(ratio=float(r), multiple=float(multiples[k]), error=float(errs[k]), ok=bool(errs[k] <= tol))
 
+# %% ../nbs/40_metrics.ipynb #0a9ca128
 def beat_phases(music_beat_times, # music beat times (s)
                 motion_beat_times, # motion beat times (s)
                 subdivide:int=1, # split every beat interval into this many equal parts (2: half beats)
@@ -1082,6 +1110,7 @@ def beat_phases(music_beat_times, # music beat times (s)
     k = np.searchsorted(b, m, side='right') - 1
     return 2 * np.pi * (m - b[k]) / (b[k + 1] - b[k])
 
+# %% ../nbs/40_metrics.ipynb #a1802d24
 def phase_locking(music_beat_times, # music beat times (s)
                   motion_beat_times, # motion beat times (s)
                   subdivide:int=1, # split every beat interval into this many parts (2: half beats)
@@ -1090,7 +1119,7 @@ def phase_locking(music_beat_times, # music beat times (s)
     ph = beat_phases(music_beat_times, motion_beat_times, subdivide)
     return float(np.abs(np.exp(1j * ph).mean())) if len(ph) >= 2 else math.nan
 
-# %% ../nbs/40_metrics.ipynb #d5c51739
+# %% ../nbs/40_metrics.ipynb #1d9e6912
 def foot_skating(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
                  skeleton=None, # joint names; None: a known skeleton by joint count (`default_skeleton`)
@@ -1109,6 +1138,7 @@ def foot_skating(positions, # joint positions (T, J, 3), metres
     v = np.linalg.norm(np.diff(f[..., hz], axis=0), axis=-1) * fps
     return float(v[contact].mean()) if contact.any() else math.nan
 
+# %% ../nbs/40_metrics.ipynb #e39a8a8c
 def root_drift(positions, # joint positions (T, J, 3), metres
                joint:int=0, # index of the root joint
                up:int=1, # index of the vertical axis
@@ -1119,7 +1149,7 @@ def root_drift(positions, # joint positions (T, J, 3), metres
     r = p[:, joint][:, hz]
     return float(np.linalg.norm(r - r[:1], axis=-1).max())
 
-# %% ../nbs/40_metrics.ipynb #bea2cc04
+# %% ../nbs/40_metrics.ipynb #f3dc26e4
 def dance_scores(positions, # joint positions (T, J, 3), metres
                  fps:float, # frame rate
                  music_beat_times=None, # beat times (s) of the music danced to (None: no beat scores)
@@ -1148,6 +1178,7 @@ def dance_scores(positions, # joint positions (T, J, 3), metres
         out['float'] = float(floating(p, pose_bank, skeleton, up, roles).mean())
     return out
 
+# %% ../nbs/40_metrics.ipynb #9d8cece0
 DANCE_TARGETS = dict(tempo_ok=0.999, R=0.5, speed_ratio=(0.6, 1.6), accel_ratio=2.5, skate_ratio=1.0, drift_m=3.0,
                      pose_err_m=0.08, float_m=0.05)
 
@@ -1168,6 +1199,7 @@ def dance_summary(scores:list, # `dance_scores` of the clips of one system
             out[f'{k}_ratio'] = out[k] / max(r, floor) if np.isfinite(r) else math.nan
     return out
 
+# %% ../nbs/40_metrics.ipynb #c43591fa
 def dance_verdict(summary:dict, # from `dance_summary` (with a reference)
                   targets:dict=None, # default: `DANCE_TARGETS`
                  ) -> tuple: # (passed: bool, one-line text)
@@ -1190,6 +1222,7 @@ def dance_verdict(summary:dict, # from `dance_summary` (with a reference)
            ', '.join(c[2] for c in checks) + " (vs the training dances)"
     return ok, text
 
+# %% ../nbs/40_metrics.ipynb #4fa8bafd
 def plot_hips_vs_beats(truth, # ground-truth joint positions (T, J, 3)
                        generated, # generated joint positions (T', J, 3)
                        fps:float, # frame rate
@@ -1241,7 +1274,7 @@ def gap_interval(nll_matched, # per-window NLL with the true music: an array, or
 # %% ../nbs/40_metrics.ipynb #96434462
 from dataclasses import dataclass
 
-# %% ../nbs/40_metrics.ipynb #ee631014
+# %% ../nbs/40_metrics.ipynb #c2d13089
 @dataclass
 class PoseBank:
     "Canonical poses `(N, J*3)` of reference dances (see `canonical_poses`), and the floor height of those dances."
@@ -1250,6 +1283,7 @@ class PoseBank:
     n_joints: int  # number of joints J
     def __repr__(self): return f"PoseBank({len(self.poses)} poses of {self.n_joints} joints, floor {self.floor:.3f} m)"
 
+# %% ../nbs/40_metrics.ipynb #c3392171
 def canonical_poses(positions, # joint positions (T, J, 3)
                     skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
                     up:int=1, # index of the vertical axis
@@ -1267,6 +1301,7 @@ def canonical_poses(positions, # joint positions (T, J, 3)
     out[..., a], out[..., b] = q[..., a] * c + q[..., b] * s, -q[..., a] * s + q[..., b] * c
     return out.reshape(len(p), -1)
 
+# %% ../nbs/40_metrics.ipynb #ea7969e1
 def _lowest_foot(p, skeleton, up, roles):
     j = resolve_joints(skeleton, roles, need=['lankle', 'ltoes', 'rankle', 'rtoes'])
     return p[:, list(j.values()), up].min(1)
@@ -1284,6 +1319,7 @@ def pose_bank(clips, # reference dances: a list of joint positions (T, J, 3), me
     floor = float(np.percentile(np.concatenate([_lowest_foot(p, skeleton, up, roles) for p in ps]), 2))
     return PoseBank(poses.astype(np.float32), floor, ps[0].shape[1])
 
+# %% ../nbs/40_metrics.ipynb #5c26e8f7
 def pose_error(positions, # joint positions (T, J, 3), metres
                bank:PoseBank, # from `pose_bank`
                skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
@@ -1301,6 +1337,7 @@ def pose_error(positions, # joint positions (T, J, 3), metres
         out.append(np.maximum((x ** 2).sum(1)[:, None] + b2 - 2 * x @ bank.poses.T, 0).min(1))
     return np.sqrt(np.concatenate(out) / bank.n_joints)
 
+# %% ../nbs/40_metrics.ipynb #918d74a4
 def floating(positions, # joint positions (T, J, 3), metres
              bank:PoseBank, # its `floor` is the reference floor
              skeleton=None, # joint names; None: `TRANSFLOWER_JOINTS`
