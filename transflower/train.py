@@ -22,7 +22,7 @@ from .callbacks import (TensorBoardLog, SaveCheckpoints, StopOnNonFinite, StopOn
 __all__ = ['PIPELINE_GLOBS', 'copy_pipelines', 'load_experiment', 'default_checkpoint', 'default_temperature',
            'experiment_folder', 'ExperimentLock', 'check_distributed', 'train', 'launch_distributed', 'train_cli']
 
-# %% ../nbs/22_train.ipynb #cbae5748
+# %% ../nbs/22_train.ipynb #33d6d969
 PIPELINE_GLOBS = ('*.motion_pipeline.*', '*.audio_pipeline.*')
 
 def copy_pipelines(data_dir, # the feature folder
@@ -39,6 +39,7 @@ def copy_pipelines(data_dir, # the feature folder
                 out.append(q)
     return out
 
+# %% ../nbs/22_train.ipynb #b8b91e2a
 def _state_error_line(msg:str) -> str:
     "torch's multi-line `load_state_dict` error in one line: the first difference and how many there are."
     lines = [l.strip() for l in msg.splitlines()[1:] if l.strip()]
@@ -82,7 +83,7 @@ def load_experiment(exp_dir,        # the experiment folder
             'pipelines': sorted(p for g in PIPELINE_GLOBS for p in exp.glob(g))}
     return cfg, model, info
 
-# %% ../nbs/22_train.ipynb #69c3c51a
+# %% ../nbs/22_train.ipynb #6f08cf44
 def _chosen(exp_dir) -> dict:
     "The `chosen` entry of `checkpoints/selection.json` ({} when there is none, or it cannot be read)."
     try: c = json.loads((Path(exp_dir)/'checkpoints'/'selection.json').read_text(encoding='utf-8')).get('chosen')
@@ -97,6 +98,7 @@ def default_checkpoint(exp_dir,         # the experiment folder
     if name and (ck/name).is_file(): return ck/name
     return ck/'best.pth' if (ck/'best.pth').exists() else ck/'last.pth'
 
+# %% ../nbs/22_train.ipynb #06dd0c6a
 def default_temperature(exp_dir,            # the experiment folder
                         default:float=1.0,  # the temperature when none was selected
                        ) -> float:
@@ -106,7 +108,7 @@ def default_temperature(exp_dir,            # the experiment folder
     if c.get('file') and default_checkpoint(exp_dir, c).name == c['file'] and isinstance(t, (int, float)) and t >= 0: return float(t)
     return float(default)
 
-# %% ../nbs/22_train.ipynb #15ee2693
+# %% ../nbs/22_train.ipynb #1e80370e
 def experiment_folder(experiments_dir, # where experiment folders live
                       experiment_name, # the run's name
                      ) -> Path:
@@ -117,6 +119,7 @@ def experiment_folder(experiments_dir, # where experiment folders live
                           "(no '/', '..' or absolute path)")
     return Path(experiments_dir)/n
 
+# %% ../nbs/22_train.ipynb #3e7bdb0f
 _LOCK_ENV = 'TRANSFLOWER_EXPERIMENT_LOCK'
 
 def _holder_text(info:dict) -> str:
@@ -159,6 +162,7 @@ class ExperimentLock:
     def __enter__(self): return self.acquire()
     def __exit__(self, *exc): self.release()
 
+# %% ../nbs/22_train.ipynb #6498ff2c
 class _ExperimentGuard:
     "Lock (when `lock`), clean leftovers of a kill, and remove the folder on a failure before the first iteration if created here."
     def __init__(self, exp, lock:bool=True):
@@ -187,7 +191,14 @@ class _ExperimentGuard:
                 with contextlib.suppress(OSError): self.exp.parent.rmdir()
         return False
 
-# %% ../nbs/22_train.ipynb #6854a00f
+# %% ../nbs/22_train.ipynb #ae5a41a7
+def check_distributed():
+    "Raise a one-line `ConfigError` when data-parallel training is asked for and HuggingFace `accelerate` is missing."
+    if importlib.util.find_spec('accelerate') is None:
+        raise ConfigError("data-parallel training (several processes) needs HuggingFace accelerate: "
+                          "pip install 'transflower[distributed]'")
+
+# %% ../nbs/22_train.ipynb #c2ff0f45
 def _resolve(config, exp, continue_train, overrides):
     if continue_train:
         if not (exp/'config.yaml').exists() or not (exp/'checkpoints'/'last.pth').exists():
@@ -198,12 +209,6 @@ def _resolve(config, exp, continue_train, overrides):
                           "or choose another --experiment_name")
     if isinstance(config, dict): return resolve_config({**config, **overrides})
     return load_config(config, **overrides)
-
-def check_distributed():
-    "Raise a one-line `ConfigError` when data-parallel training is asked for and HuggingFace `accelerate` is missing."
-    if importlib.util.find_spec('accelerate') is None:
-        raise ConfigError("data-parallel training (several processes) needs HuggingFace accelerate: "
-                          "pip install 'transflower[distributed]'")
 
 def _dist_info():
     "(rank, world_size) of an initialised process group, else (0, 1)."
@@ -220,6 +225,7 @@ class _line_logger:
         parts = [f"{n} {v:.4f}" if isinstance(v, float) else f"{n} {v}" for n, v in zip(names, list(vals)[1:])]
         print(f"iteration {getattr(learn, 'step', '?')}: " + ', '.join(parts), flush=True)
 
+# %% ../nbs/22_train.ipynb #146ae14d
 def train(config,                        # preset name, YAML path or config dict (ignored with continue_train)
           data_dir,                      # feature folder (features + split lists + fitted pipelines)
           experiment_name:str,           # name of the run: its folder is `experiments_dir/experiment_name`
@@ -255,6 +261,7 @@ def train(config,                        # preset name, YAML path or config dict
         if is_write_error(e): raise write_error(e, exp) from None
         raise
 
+# %% ../nbs/22_train.ipynb #e3c3b911
 def _train(guard, config, data_dir, exp, experiment_name, continue_train, max_steps, max_epochs, batch_size,
            show_progress, cbs, overrides):
     _maybe_init_distributed()
@@ -337,7 +344,7 @@ def launch_distributed(nproc:int, # processes to start
     except torch.multiprocessing.ProcessExitedException as e:
         raise TransflowerError(f"a training process died: {e}") from None
 
-# %% ../nbs/22_train.ipynb #16351647
+# %% ../nbs/22_train.ipynb #aec991d4
 _FIXED = {'data_dir', 'experiment_name', 'experiments_dir', 'max_steps', 'max_epochs', 'batch_size', 'continue_train',
           'nproc', 'no_progress', 'threads'}
 
@@ -374,6 +381,7 @@ def _family_parser(cfg_name):
         g.add_argument(f'--{k}', metavar=o.type.upper(), help=f"{o.help}{ch} (now: {d.get(k)!r})".replace('%', '%%'))
     return p, d
 
+# %% ../nbs/22_train.ipynb #37be8ffb
 def _parse_extra(extra, family) -> dict:
     "`--key value` / `--key=value` pairs not known to argparse, with close matches for unknown keys."
     out, i = {}, 0
@@ -394,6 +402,7 @@ def _parse_extra(extra, family) -> dict:
         i += 1
     return out
 
+# %% ../nbs/22_train.ipynb #6fa177a2
 def train_cli(argv=None): # the arguments (default: `sys.argv[1:]`)
     "Command line of `transflower_train` (see above); `argv` defaults to `sys.argv[1:]`."
     argv = sys.argv[1:] if argv is None else list(argv)
