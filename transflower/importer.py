@@ -19,7 +19,7 @@ __all__ = ['PickledObject', 'safe_unpickle', 'read_torch_archive', 'read_pickle_
            'map_original_state', 'read_lightning_checkpoint', 'find_original_checkpoint', 'import_original',
            'import_cli']
 
-# %% ../nbs/23_import.ipynb #9b0c09af
+# %% ../nbs/23_import.ipynb #450ca3a6
 class PickledObject(dict):
     "An object of a class named in a pickle, not constructed: `cls_name` ('module.Name'), constructor `args`, `state` (its attributes, or the dict items)."
     cls_name, args, state = '?', (), None
@@ -38,6 +38,7 @@ class PickledObject(dict):
     __hash__ = object.__hash__
     def __eq__(self, o): return self is o
 
+# %% ../nbs/23_import.ipynb #1025df05
 _STUBS = {}
 def _stub_class(module, name):
     key = f"{module}.{name}"
@@ -81,6 +82,7 @@ for _m in ('builtins', '__builtin__'):
 for _n, _dt in _STORAGE_DTYPES.items(): _SAFE[('torch', _n)] = _StorageType(_dt)
 _SAFE[('torch.storage', 'UntypedStorage')] = _StorageType(torch.uint8)
 
+# %% ../nbs/23_import.ipynb #1eb43802
 class _SafeUnpickler(pickle.Unpickler):
     def __init__(self, f, storages=None):
         super().__init__(f)
@@ -103,7 +105,7 @@ def safe_unpickle(data:bytes,       # the pickle's bytes
     "Unpickle `data` building only plain values, tensors and numpy arrays (other classes: inert `PickledObject`s); `storages(key, dtype)` gives a flat tensor for a storage record."
     return _SafeUnpickler(io.BytesIO(data), storages).load()
 
-# %% ../nbs/23_import.ipynb #44cd41f6
+# %% ../nbs/23_import.ipynb #29940820
 def read_torch_archive(path, # a file written by `torch.save` (zip format)
                       ) -> object:
     "The object saved by `torch.save` (zip format) in `path`, read with `safe_unpickle` (no pickled code runs); one-line errors naming the file."
@@ -132,6 +134,7 @@ def read_torch_archive(path, # a file written by `torch.save` (zip format)
         if isinstance(e, DataError): raise
         raise DataError(f"cannot read the checkpoint ({type(e).__name__}: {str(e).splitlines()[0][:150] if str(e) else ''})", path) from None
 
+# %% ../nbs/23_import.ipynb #e5f0b8e5
 def read_pickle_file(path): # a pickle file (or a torch archive)
     "A plain pickle file (e.g. an sklearn scaler) read with `safe_unpickle`; one-line errors naming the file."
     path = Path(path)
@@ -142,7 +145,7 @@ def read_pickle_file(path): # a pickle file (or a torch archive)
     except Exception as e: raise DataError(f"cannot read the pickle ({type(e).__name__}: {str(e)[:150]})", path) from None
     return obj
 
-# %% ../nbs/23_import.ipynb #9e66ad8a
+# %% ../nbs/23_import.ipynb #a78d49a3
 def _tr_key(rest:str):
     "Our name for a key inside an original `BasicTransformerModel` (None: dropped)."
     r = re.sub(r'^transformer_encoder\.layers\.(\d+)\.self_attn\.', r'layers.\1.', rest)
@@ -174,6 +177,7 @@ def _flow_layer(kind, rest, v, src):
     name, f = m[rest]
     return [(name, f(v) if f else v)]
 
+# %% ../nbs/23_import.ipynb #3c8d125b
 _WN = {'weight_g': 'parametrizations.weight.original0', 'weight_v': 'parametrizations.weight.original1', 'bias': 'bias'}
 
 def _flowpp_key(rest, v):
@@ -209,6 +213,7 @@ def _fix_flowpp(out, n_per_block):
         res[k], res[gk] = mid, (g.reshape(-1) * part / full).reshape(-1, 1, 1)
     return res
 
+# %% ../nbs/23_import.ipynb #2e212b6e
 def map_transflower_state(sd:dict,          # the original's `state_dict` (tensors by the original's names)
                           cfg,              # our config of the model (output of `translate_original`)
                           source='checkpoint', # for messages
@@ -254,6 +259,7 @@ def map_transflower_state(sd:dict,          # the original's `state_dict` (tenso
     if cfg['model'] == 'transformerflow': out = _fix_flowpp(out, 4 if cfg.get('glow_use_attn') else 2)
     return out
 
+# %% ../nbs/23_import.ipynb #09961ae9
 def _map_glow(sd, prefix, cfg, out, used, source):
     "Map the tensors of an original MoGlow `Glow` (`<prefix>flow.layers.<k>.*`) onto our `flow.levels.0.layers.<k>`."
     perm = str(cfg['flow_permutation']).lower()
@@ -298,6 +304,7 @@ def _map_encoders(sd, cfg, src, dst, out, used, source):
             else: out[f'{dst}cross.{r}'] = v
             used.add(k)
 
+# %% ../nbs/23_import.ipynb #726df6ce
 def map_original_state(sd:dict,              # the original's `state_dict`
                        cfg,                  # our config of the model (from `translate_original`)
                        source='checkpoint',  # for messages
@@ -335,7 +342,7 @@ def map_original_state(sd:dict,              # the original's `state_dict`
 def _check_zero(k, v, source):
     if v.abs().max() > 0: raise DataError(f"{k}: a HEAD-era positional buffer that is not zero cannot be represented", source)
 
-# %% ../nbs/23_import.ipynb #94bd4c01
+# %% ../nbs/23_import.ipynb #0ee391de
 def _positions_from_state(sd, cfg, notes):
     "Set the position options of `cfg` from the tensors present (a `pos_emb` is the learned N×N bias)."
     ins, out = listify_arg(cfg['input_modalities']), listify_arg(cfg['output_modalities'])[0]
@@ -358,6 +365,7 @@ def _positions_rf2(sd, opts, notes):
         opts.update({prefix + k: new[k] for k in ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb') if k in new})
     return opts
 
+# %% ../nbs/23_import.ipynb #97f5a6f1
 def read_lightning_checkpoint(path, # a `.ckpt` file written by PyTorch Lightning
                              ) -> dict:
     "The parts of an original Lightning checkpoint that matter here: `state_dict`, `hparams` (dict or None), `epoch`, `global_step`, `version`."
@@ -370,6 +378,7 @@ def read_lightning_checkpoint(path, # a `.ckpt` file written by PyTorch Lightnin
     return dict(state_dict=dict(ck['state_dict']), hparams=hp, epoch=ck.get('epoch'), global_step=ck.get('global_step'),
                 version=ck.get('pytorch-lightning_version'))
 
+# %% ../nbs/23_import.ipynb #a3f97192
 def find_original_checkpoint(src, # an original experiment folder, a `version_<n>` folder or a `.ckpt` file
                             ) -> tuple:
     "`(ckpt, hparams.yaml or None)` for an original experiment folder, a `version_<n>` folder or a `.ckpt` file (the original's choice: highest version with checkpoints, newest file)."
@@ -387,7 +396,7 @@ def find_original_checkpoint(src, # an original experiment folder, a `version_<n
     if not cks: raise DataError("no .ckpt file", v/'checkpoints')
     return cks[-1], (v/'hparams.yaml' if (v/'hparams.yaml').is_file() else None)
 
-# %% ../nbs/23_import.ipynb #35acaa7c
+# %% ../nbs/23_import.ipynb #16bc4832
 _IMPORTABLE = ('transflower', 'residualflower', 'residualflower2', 'transformer', 'moglow', 'transglower', 'transformerflow')
 _DERIVED = ('.lmask', '.idx', '.inv_idx')      # our buffers computed from other tensors or from the options
 
@@ -435,6 +444,7 @@ def _motion_pipeline(feature, dim, scaler_path, template_bvh, notes):
     p.scaler.mean, p.scaler.scale = mean, scale
     return p
 
+# %% ../nbs/23_import.ipynb #18db6d48
 def import_original(src,                    # original experiment folder, a `version_<n>` folder, or a `.ckpt` file
                     out,                    # experiment folder to write (must not exist, or be empty)
                     hparams=None,           # the run's hparams.yaml (default: beside the checkpoint, else inside it)
