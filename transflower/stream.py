@@ -125,7 +125,7 @@ class GenerationStep(nn.Module):
         cond = m.condition(inputs)
         return m.flow.inverse(z if cond is None else z.to(cond.dtype), cond)
 
-# %% ../nbs/33_stream.ipynb #c09b15e8
+# %% ../nbs/33_stream.ipynb #3aaf42f1
 def _load(experiment, checkpoint, device):
     "`(model, cfg, pipelines, name)` of an experiment folder or of a `(model, cfg, pipelines)` tuple."
     if isinstance(experiment, (str, Path)):
@@ -135,6 +135,7 @@ def _load(experiment, checkpoint, device):
     model, cfg, pipes = experiment
     return model, cfg, dict(pipes), type(model).__name__
 
+# %% ../nbs/33_stream.ipynb #7daa7d93
 class DanceStream:
     "Generate a dance while the audio arrives: `push(samples)` returns the motion frames that became ready."
     def __init__(self,
@@ -220,7 +221,7 @@ class DanceStream:
         return (f"DanceStream({self.name}: {self.fps:g} fps, look-ahead {self.lookahead} frames, latency {self.latency * 1000:.0f} ms, "
                 f"{len(self.frames)} frames out)")
 
-# %% ../nbs/33_stream.ipynb #79cea341
+# %% ../nbs/33_stream.ipynb #6e7c6f78
 @patch
 def _keep_from(self:DanceStream, t:int) -> tuple:
     "The first audio row and motion frame that the steps from frame `t` on can still read."
@@ -274,6 +275,7 @@ def _advance(self:DanceStream, final:bool=False) -> np.ndarray:
     if len(out): self._frames.append(out)
     return out
 
+# %% ../nbs/33_stream.ipynb #5b119145
 @patch
 def _add_audio(self:DanceStream, samples):
     y = np.asarray(samples, np.float32).reshape(-1)
@@ -287,6 +289,7 @@ def _add_rows(self:DanceStream, rows):
     self._audio.append(rows)
     self._A = np.concatenate([self._A, rows]); self._n_rows += len(rows)
 
+# %% ../nbs/33_stream.ipynb #fd3a0f44
 @patch
 def reset(self:DanceStream):
     "Start a new song: no audio, the seed pose, the random generator at `seed`."
@@ -304,6 +307,7 @@ def reset(self:DanceStream):
         self._rng = (torch.get_rng_state(), [torch.cuda.get_rng_state(d) for d in self._cuda])
     return self
 
+# %% ../nbs/33_stream.ipynb #0ca4e1eb
 @patch
 def push(self:DanceStream,
          audio_chunk,  # float32 mono samples at `sample_rate`, any length (also 0)
@@ -318,6 +322,7 @@ def push(self:DanceStream,
     self.push_seconds.append(time.perf_counter() - t0)
     return out
 
+# %% ../nbs/33_stream.ipynb #647f1356
 @patch
 def close(self:DanceStream) -> np.ndarray:
     "End of the song: the last partial frame (completed with silence) and the frames still waiting for their look-ahead."
@@ -328,6 +333,7 @@ def close(self:DanceStream) -> np.ndarray:
     self.closed = True
     return out
 
+# %% ../nbs/33_stream.ipynb #b5655058
 @patch(as_prop=True)
 def audio_features(self:DanceStream) -> np.ndarray:
     "Every scaled audio row computed so far `(T, 85)`: the stream's own features."
@@ -338,7 +344,7 @@ def frames(self:DanceStream) -> np.ndarray:
     "Every motion frame returned so far `(T, D)` (scaled features; frame `i` is at `i / fps` s)."
     return np.concatenate(self._frames) if self._frames else np.zeros((0, self.D), np.float32)
 
-# %% ../nbs/33_stream.ipynb #a79ee321
+# %% ../nbs/33_stream.ipynb #fe71ae54
 @patch
 def _motion_pipe(self:DanceStream):
     if self.motion_pipeline is None: raise DataError(f"no saved feature pipeline for {self.motion_modality!r}", self.name)
@@ -353,6 +359,7 @@ def unscaled(self:DanceStream,
     mp = self._motion_pipe()
     return (x.astype(np.float64) * mp.scaler.scale + mp.scaler.mean).astype(np.float32)
 
+# %% ../nbs/33_stream.ipynb #328e1c26
 @patch
 def motion(self:DanceStream,
            frames=None,  # scaled feature rows `(T, D)` from the song's start; default: every frame so far
@@ -362,6 +369,7 @@ def motion(self:DanceStream,
     if not len(x): raise DataError("no frames yet: push more audio", 'stream')
     return self._motion_pipe().inverse_transform([x])[0]
 
+# %% ../nbs/33_stream.ipynb #41e362ab
 @patch
 def joint_positions(self:DanceStream,
                     last:int=None,  # only the last `last` frames (default: all)
@@ -371,6 +379,7 @@ def joint_positions(self:DanceStream,
     pos = forward_kinematics(self.motion())
     return pos if last is None else pos[len(pos) - min(int(last), len(pos)):]
 
+# %% ../nbs/33_stream.ipynb #c0672450
 @patch
 def write_bvh(self:DanceStream,
               path,  # the BVH file to write (atomically)
@@ -380,6 +389,7 @@ def write_bvh(self:DanceStream,
     write_bvh(self.motion(), path)
     return Path(path)
 
+# %% ../nbs/33_stream.ipynb #4ae9d1d8
 @patch
 def stats(self:DanceStream) -> dict:
     "Figures of the pushes so far: audio seconds, computing seconds, real-time factor (compute / audio), worst push."
@@ -390,7 +400,7 @@ def stats(self:DanceStream) -> dict:
                 worst_push_seconds=round(max(self.push_seconds), 4) if self.push_seconds else None,
                 latency_seconds=round(self.latency, 4), lookahead_frames=self.lookahead, threads=torch.get_num_threads())
 
-# %% ../nbs/33_stream.ipynb #e3fb7f15
+# %% ../nbs/33_stream.ipynb #18484a14
 def read_mono(path, # audio file (any format librosa reads)
              ) -> tuple:
     "`(samples float32 mono, sample rate)` of an audio file at its own rate."
@@ -403,6 +413,7 @@ def read_mono(path, # audio file (any format librosa reads)
     except Exception: sr = int(_librosa().get_samplerate(str(p)))
     return load_audio(p, sr), int(sr)
 
+# %% ../nbs/33_stream.ipynb #f6a9ac70
 def play_file(stream:DanceStream,        # the stream to feed
               audio,                     # audio file, or `(samples, sample_rate)`
               chunk_seconds:float=0.1,   # seconds of audio per push
@@ -424,6 +435,7 @@ def play_file(stream:DanceStream,        # the stream to feed
         yield stream.push(y[i:min(i + n, end)])
     if close: yield stream.close()
 
+# %% ../nbs/33_stream.ipynb #3b3f40cd
 def listen(stream:DanceStream,        # the stream to feed (its `sample_rate` is the microphone's)
            seconds:float=10.,         # how long to listen
            chunk_seconds:float=0.1,   # seconds of audio per push
