@@ -541,7 +541,7 @@ class TransflowerLearner(Learner):
             with kept_state(self): return super().lr_find(*args, **kwargs)
         finally: tp.valid_every = every
 
-# %% ../nbs/20_learner.ipynb #4e416008
+# %% ../nbs/20_learner.ipynb #65e92895
 def _probe_parts(model, dls) -> list:
     "Names of the loss parts, from the model's `loss_parts` or one no-grad call of `model.loss` on a few windows."
     names = getattr(model, 'loss_parts', None)
@@ -562,6 +562,7 @@ def _probe_parts(model, dls) -> list:
         model.train(was)
     return list(parts)
 
+# %% ../nbs/20_learner.ipynb #365b2f6a
 def get_learner(cfg,                      # `Config` (or dict / preset name) of the model and its training
                 dls,                      # DataLoaders: batches `(inputs..., outputs...)` with `dls.n_inp` inputs
                 model:nn.Module=None,     # the model (default: `get_model(cfg)` after seeding with `cfg.seed`)
