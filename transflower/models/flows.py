@@ -185,7 +185,19 @@ class ActNorm(FlowLayer):
                ):
         return y * torch.exp(-self.logs) - self.bias
 
-# %% ../../nbs/11_models.flows.ipynb #5b529a6c
+# %% ../../nbs/11_models.flows.ipynb #c0ec6329
+def _stamp(*ps):
+    "What identifies the current values of the tensors `ps`: storage, version counter, dtype and device of each."
+    return tuple((p.data_ptr(), p._version, p.dtype, p.device) for p in ps)
+
+def _cached_inverse(layer, params, dtype, compute):
+    "`compute()` (the inverse weight) cast to `dtype`, recomputed only when one of `params` has changed since the last call."
+    key, hit = (_stamp(*params), dtype), layer.__dict__.get('_inv_cache')
+    if hit is None or hit[0] != key:
+        with torch.inference_mode(False), torch.no_grad():   # a normal tensor: usable later outside inference mode
+            hit = layer.__dict__['_inv_cache'] = (key, compute().to(dtype))
+    return hit[1]
+
 def _random_orthogonal(dim):
     q, r = torch.linalg.qr(torch.randn(dim, dim))
     return q * torch.sign(torch.diagonal(r))
@@ -207,7 +219,7 @@ class InvConv1x1(FlowLayer):
                 y, # latent `(B, N, D)`
                 cond=None, # ignored (unconditional layer)
                ):
-        winv = torch.linalg.inv(self.weight.detach().double()).to(y.dtype)
+        winv = _cached_inverse(self, (self.weight,), y.dtype, lambda: torch.linalg.inv(self.weight.detach().double()))
         return y @ winv.T
 
 class InvConv1x1LU(FlowLayer):
@@ -248,13 +260,15 @@ class InvConv1x1LU(FlowLayer):
                 y, # latent `(B, N, D)`
                 cond=None, # ignored (unconditional layer)
                ):
-        with torch.no_grad():
-            P, L, U = [t.double() for t in self.factors()]
-            eye = torch.eye(L.shape[0], dtype=L.dtype, device=L.device)
-            Linv = torch.linalg.solve_triangular(L, eye, upper=False, unitriangular=True)
-            Uinv = torch.linalg.solve_triangular(U, eye, upper=True)
-            winv = (Uinv @ Linv @ P.T).to(y.dtype)
-        return y @ winv.T
+        return y @ _cached_inverse(self, (self.lower, self.upper, self.log_s), y.dtype, self._inverse_weight).T
+
+    def _inverse_weight(self):
+        "`W⁻¹` in float64 from the current factors (two triangular solves)."
+        P, L, U = [t.detach().double() for t in self.factors()]
+        eye = torch.eye(L.shape[0], dtype=L.dtype, device=L.device)
+        Linv = torch.linalg.solve_triangular(L, eye, upper=False, unitriangular=True)
+        Uinv = torch.linalg.solve_triangular(U, eye, upper=True)
+        return Uinv @ Linv @ P.T
 
 class ChannelPermutation(FlowLayer):
     "Fixed channel permutation (`'reverse'` or a random `'shuffle'`), log-det 0 (MoGlow's other options)."

@@ -87,7 +87,7 @@ def naive_attention(q, # queries `(B, H, Nq, d)`
     if bias is not None: logits = logits + bias
     return logits.softmax(-1) @ v
 
-# %% ../../nbs/10_models.transformer.ipynb #5dce191f
+# %% ../../nbs/10_models.transformer.ipynb #795024fd
 class EncoderLayer(nn.Module):
     "Post-LN transformer encoder layer with the parameter layout of `nn.TransformerEncoderLayer` (ReLU, batch first)."
     def __init__(self,
@@ -109,6 +109,13 @@ class EncoderLayer(nn.Module):
         nn.init.xavier_uniform_(self.in_proj_weight)
         nn.init.zeros_(self.out_proj.bias)
         self.attn_fn = attention
+    def in_proj(self,
+                x, # input `(B, N, d)`
+                lo:int=0, # first output channel of the `[q; k; v]` projection
+                hi:int=None, # end of the output channels (None: all `3d`)
+               ):
+        "Rows `lo:hi` of the packed `[q; k; v]` input projection applied to `x` (one place to swap for a faster product)."
+        return F.linear(x, self.in_proj_weight[lo:hi], self.in_proj_bias[lo:hi])
     def forward(self,
                 x, # input `(B, N, d)`
                 bias=None, # additive attention logits `(..., N, N)`, or None
@@ -118,13 +125,13 @@ class EncoderLayer(nn.Module):
         B, N, d = x.shape
         H, hd = self.nhead, d // self.nhead
         if n_q is None or n_q >= N:
-            qkv = F.linear(x, self.in_proj_weight, self.in_proj_bias).view(B, N, 3, H, hd).permute(2, 0, 3, 1, 4)
+            qkv = self.in_proj(x).view(B, N, 3, H, hd).permute(2, 0, 3, 1, 4)
             q, k, v = qkv[0], qkv[1], qkv[2]
             xq = x
         else:   # last layer of an encoder whose outputs are only needed at the first n_q positions
             xq = x[:, :n_q]
-            q = F.linear(xq, self.in_proj_weight[:d], self.in_proj_bias[:d]).view(B, n_q, H, hd).transpose(1, 2)
-            kv = F.linear(x, self.in_proj_weight[d:], self.in_proj_bias[d:]).view(B, N, 2, H, hd).permute(2, 0, 3, 1, 4)
+            q = self.in_proj(xq, 0, d).view(B, n_q, H, hd).transpose(1, 2)
+            kv = self.in_proj(x, d).view(B, N, 2, H, hd).permute(2, 0, 3, 1, 4)
             k, v = kv[0], kv[1]
             if bias is not None: bias = bias[..., :n_q, :]
         a = self.attn_fn(q, k, v, bias, self.p if self.training else 0.0)
