@@ -295,10 +295,10 @@ def _orig_bool(v) -> bool:
     if isinstance(v, str): return v.strip().lower() in ('true', 'yes', 'on', '1')
     return bool(v)
 
-# %% ../nbs/15_config.ipynb #e48c68d6
+# %% ../nbs/15_config.ipynb #d6a28afd
 _OURS_ONLY = ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb', 'nlayers_inputs', 'ff_dim', 'rel_pos_buckets',
               'rel_pos_max_distance', 'max_steps', 'seed', 'checkpoint_every', 'val_every', 'log_every', 'sample_every',
-              'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'context_noise', 'context_drift')
+              'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'anchor_weight', 'context_noise', 'context_drift')
 
 def is_original_hparams(d:dict, # the options of a YAML file, as read
                        ) -> bool:
@@ -494,7 +494,7 @@ def read_original_hparams(path,                # an original hyper-parameter fil
         for n in notes: print(f"note: {path.name}: {n}")
     return resolve_config(out, source=path.name)
 
-# %% ../nbs/15_config.ipynb #dfa80bfb
+# %% ../nbs/15_config.ipynb #1199ff30
 class Config(dict):
     "A configuration: a dict with attribute access, `to_yaml()` and atomic `save(path)`."
     def __getattr__(self, k):
@@ -561,7 +561,8 @@ LIMITS = {
     'rel_pos_buckets': (1,), 'rel_pos_max_distance': (1,), 'dhid_flow': (1,), 'num_heads_flow': (1,),
     'num_glow_coupling_blocks': (1,), 'glow_bn_momentum': (0, 1), 'flow_dist_param': (0, None, False),
     'conditioning_seq_lens': (1,), 'num_mixture_components': (0,), 'glow_K': (1,), 'num_layers': (1,),
-    'actnorm_scale': (0, None, False), 'input_seq_lens': (1,), 'context_noise': (0,), 'context_drift': (0,)}
+    'actnorm_scale': (0, None, False), 'input_seq_lens': (1,), 'context_noise': (0,), 'context_drift': (0,),
+    'anchor_weight': (0, 1, False, True)}
 
 def _fmt_range(lo, hi, lo_in, hi_in):
     if hi is None: return f"at least {lo}" if lo_in else f"> {lo}"

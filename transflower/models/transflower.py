@@ -16,14 +16,14 @@ from fastcore.basics import patch
 # %% auto #0
 __all__ = ['DEFAULTS', 'MODEL_CLASSES', 'OPTION_HELP', 'Transflower', 'ResidualFlower']
 
-# %% ../../nbs/12_models.transflower.ipynb #b260cb9a
+# %% ../../nbs/12_models.transflower.ipynb #1a6a3c09
 _TF_DEFAULTS = dict(
     dhid=512, nlayers=6, nhead=8, nlayers_inputs=2, dropout=0.1, ff_dim=None,
     input_pos_emb='t5_rel', output_pos_emb='t5_rel', rel_pos_buckets=32, rel_pos_max_distance=128,
     dhid_flow=512, num_heads_flow=8, num_glow_coupling_blocks=2, scales=[[16, 0]], glow_norm_layer='batchnorm',
     glow_bn_momentum=0.1, flow_dist='normal', flow_dist_param=50.0, flow_coupling='affine', num_mixture_components=0,
     coupling_pos_emb='t5_rel', cond_concat_dims=True, conditioning_seq_lens=None, residual=False, share_encoder=True,
-    anchor='none')
+    anchor='none', anchor_weight=1.0)
 
 DEFAULTS = {'transflower': dict(_TF_DEFAULTS),
             'residualflower': dict(_TF_DEFAULTS, residual=True, share_encoder=False)}
@@ -151,15 +151,20 @@ class ResidualFlower(Transflower):
 
 MODEL_CLASSES = {'transflower': Transflower, 'residualflower': ResidualFlower}
 
-# %% ../../nbs/12_models.transflower.ipynb #148d7093
+# %% ../../nbs/12_models.transflower.ipynb #941630de
 OPTION_HELP = {'anchor': "'last': the flow models the change from the last frame of each output's own input window "
-                         "(autoregressive outputs); 'none': the frames themselves (the original)"}
+                         "(autoregressive outputs); 'none': the frames themselves (the original)",
+               'anchor_weight': "with anchor 'last': the flow models x - anchor_weight * x_last (in (0, 1]; below 1 the "
+                                "anchor is leaky and errors of the generated pose decay)"}
 
 @patch
 def _init_anchor(self:Transflower, cfg, s):
     mode = str(cfg.get('anchor') or 'none')
     if mode not in ('none', 'last'): raise ConfigError(f"anchor: expected 'none' or 'last', got {mode!r}")
-    self.anchor_mode = mode
+    w = cfg.get('anchor_weight')
+    w = 1.0 if w is None else float(w)
+    if not 0 < w <= 1: raise ConfigError(f"anchor_weight: must be in (0, 1], got {w!r}")
+    self.anchor_mode, self.anchor_weight = mode, w
     self.anchor_inputs = [s.input_modalities.index(m) if m in s.input_modalities else None for m in s.output_modalities]
     if mode == 'last' and all(i is None for i in self.anchor_inputs):
         raise ConfigError("anchor: 'last' needs an output modality that is also an input (autoregressive motion)")
@@ -168,10 +173,12 @@ def _init_anchor(self:Transflower, cfg, s):
 def anchor(self:Transflower,
            inputs, # input modalities `[(B, L_in_i, D_in_i)]` (e.g. motion and audio windows)
           ):
-    "What the flow's output is added to: the last input frame of each autoregressive output `(B, 1, D)` (`anchor: last`), else 0."
+    "What the flow's output is added to: `anchor_weight` × the last input frame of each autoregressive output `(B, 1, D)` (`anchor: last`), else 0."
     if getattr(self, 'anchor_mode', 'none') == 'none': return 0.
     inputs = list(inputs)
     ref = inputs[next(i for i in self.anchor_inputs if i is not None)]
     parts = [inputs[i][:, -1:] if i is not None else ref.new_zeros(ref.shape[0], 1, d)
              for i, d in zip(self.anchor_inputs, self.output_dims)]
-    return parts[0] if len(parts) == 1 else torch.cat(parts, -1)
+    a = parts[0] if len(parts) == 1 else torch.cat(parts, -1)
+    w = getattr(self, 'anchor_weight', 1.0)
+    return a if w == 1 else a * w
