@@ -12,9 +12,10 @@ from ..core import DataError, ConfigError, atomic_write, save_json, load_json
 from ..bvh import Motion, euler_to_matrix, matrix_to_euler, forward_kinematics
 
 # %% auto #0
-__all__ = ['TRANSFLOWER_JOINTS', 'FORMAT', 'FORMAT_VERSION', 'FeatureTable', 'resample_motion', 'Resample', 'mirror_pairs',
-           'mirror_motion', 'Mirror', 'canonicalize_root', 'RootTransform', 'resolve_joints', 'JointSelector',
-           'unroll_expmap', 'ExpMap', 'ConstantsRemover', 'Scaler', 'MotionPipeline']
+__all__ = ['TRANSFLOWER_JOINTS', 'FORMAT', 'FORMAT_VERSION', 'LEGS', 'FeatureTable', 'resample_motion', 'Resample',
+           'mirror_pairs', 'mirror_motion', 'Mirror', 'canonicalize_root', 'RootTransform', 'resolve_joints',
+           'JointSelector', 'unroll_expmap', 'ExpMap', 'ConstantsRemover', 'Scaler', 'MotionPipeline', 'foot_contacts',
+           'two_bone_ik', 'foot_lock']
 
 # %% ../../nbs/02_features.motion.ipynb #eac1a2ce
 TRANSFLOWER_JOINTS = ['Spine', 'Spine1', 'Neck', 'Head', 'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand',
@@ -600,3 +601,179 @@ def _load(cls,
 
 MotionPipeline.save = _save
 MotionPipeline.load = classmethod(_load)
+
+# %% ../../nbs/02_features.motion.ipynb #475f4fa7
+from scipy.spatial.transform import Rotation
+
+# %% ../../nbs/02_features.motion.ipynb #42e8c414
+LEGS = {'left': ('LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase'),
+        'right': ('RightUpLeg', 'RightLeg', 'RightFoot', 'RightToeBase')}  # default legs: hip, knee, ankle, toe joints
+
+def _runs(mask):
+    "`(start, stop)` of each run of True in a boolean vector."
+    d = np.diff(np.concatenate([[0], np.asarray(mask, np.int8), [0]]))
+    return list(zip(np.flatnonzero(d == 1).tolist(), np.flatnonzero(d == -1).tolist()))
+
+def _leg_joints(motion, legs):
+    "Leg name -> (hip, knee, ankle, toe) joint indices; a `ConfigError` naming the joints the skeleton lacks."
+    legs = LEGS if legs is None else legs
+    if not isinstance(legs, dict) or not legs or any(len(v) != 4 for v in legs.values()):
+        raise ConfigError("legs: expected a dict side -> (hip, knee, ankle, toe) joint names, e.g. "
+                          "{'left': ('LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase'), ...}")
+    missing = [n for v in legs.values() for n in v if n not in motion.joint_names]
+    if missing: raise ConfigError(f"foot lock: the skeleton has no joint {', '.join(map(repr, missing))} "
+                                  f"(pass legs={{side: (hip, knee, ankle, toe)}} with this skeleton's names)")
+    out = {}
+    for side, names in legs.items():
+        j = [motion.joint_index(n) for n in names]
+        if [motion.parents[k] for k in j[1:]] != j[:3]:
+            raise ConfigError(f"foot lock: {side} leg {names} is not a chain (each joint the parent of the next)")
+        out[side] = j
+    return out
+
+def _metres(motion, up):
+    "Factor to metres from the body height of the first frame (1 for 0.5-3, 0.01 for 50-300, else 1.7/height)."
+    h = float(np.ptp(forward_kinematics(motion.with_values(motion.values[:1]), end_sites=True)[0][:, up]))
+    if not h > 0: raise DataError("cannot measure the body height (all joints at one height)", 'motion')
+    return 1. if 0.5 <= h <= 3 else 0.01 if 50 <= h <= 300 else 1.7 / h
+
+# %% ../../nbs/02_features.motion.ipynb #0e436f8f
+def _contacts(P, fps, joints, up, height, speed, min_frames, floor):
+    "Contact masks from positions in metres `P` `(T, J, 3)`: side -> `(T,)` bool; and the floor height used."
+    hz = [a for a in range(3) if a != up]
+    feet = np.stack([P[:, [j[2], j[3]]] for j in joints.values()], 1)              # (T, legs, 2, 3): ankle, toe
+    low = feet[..., up].min(-1)                                                    # (T, legs) lowest of ankle and toe
+    if floor is None: floor = float(np.percentile(low.min(1), 2))
+    v = np.linalg.norm(np.gradient(feet[..., hz].mean(2), axis=0), axis=-1) * fps   # (T, legs) horizontal foot speed
+    c = (low < floor + height) & (v < speed)
+    out = {}
+    for i, side in enumerate(joints):
+        m = c[:, i].copy()
+        for s, e in _runs(~m):                                                     # close one-frame gaps inside contacts
+            if 0 < s and e < len(m) and e - s == 1: m[s] = True
+        for s, e in _runs(m):                                                      # drop contacts shorter than min_frames
+            if e - s < min_frames: m[s:e] = False
+        out[side] = m
+    return out, floor
+
+def _check(motion, up, height, speed, min_frames, ramp=0):
+    if not isinstance(motion, Motion): raise ConfigError(f"foot lock: expected a transflower.bvh.Motion, got {type(motion).__name__}")
+    if motion.n_frames < 2: raise DataError(f"foot lock needs at least 2 frames, got {motion.n_frames}", 'motion')
+    if not np.isfinite(motion.values).all(): raise DataError("foot lock: the motion has NaN or infinite values", 'motion')
+    if up not in (0, 1, 2): raise ConfigError(f"up: the vertical axis must be 0, 1 or 2, got {up}")
+    for k, v in (('height', height), ('speed', speed)):
+        if not (np.isfinite(v) and v > 0): raise ConfigError(f"{k}: must be a positive number, got {v}")
+    for k, v in (('min_frames', min_frames), ('ramp', ramp)):
+        if int(v) != v or v < (1 if k == 'min_frames' else 0): raise ConfigError(f"{k}: must be an integer >= {1 if k == 'min_frames' else 0}, got {v}")
+
+def foot_contacts(motion:Motion, # the motion
+                  legs:dict=None, # side -> (hip, knee, ankle, toe) joint names; None: `LEGS` (LeftUpLeg/LeftLeg/LeftFoot/LeftToeBase, Right*)
+                  scale:float=None, # factor from the motion's length unit to metres; None: from the body height (cm or m)
+                  up:int=1, # index of the vertical axis
+                  height:float=0.05, # a foot touches the floor when its ankle or toe is within this height (m) of the floor
+                  speed:float=0.6, # ... and its horizontal speed (midpoint of ankle and toe) is below this (m/s)
+                  min_frames:int=2, # shorter contacts are dropped (after closing one-frame gaps)
+                  floor:float=None, # floor height (m); None: the 2nd percentile of the lowest foot joint's height
+                 ) -> dict: # side -> `(T,)` bool, True where that foot is planted
+    "Frames where each foot is planted: ankle or toe near the floor and the foot slow, one-frame gaps closed, short blips dropped."
+    _check(motion, up, height, speed, min_frames)
+    joints = _leg_joints(motion, legs)
+    s = _metres(motion, up) if scale is None else float(scale)
+    return _contacts(forward_kinematics(motion) * s, motion.fps, joints, up, height, speed, int(min_frames), floor)[0]
+
+# %% ../../nbs/02_features.motion.ipynb #b728776f
+def _unit(v): return v / np.maximum(np.linalg.norm(v, axis=-1, keepdims=True), 1e-12)
+
+def _rotation_between(u, v):
+    "Smallest rotations `(T, 3, 3)` taking the directions `u` to `v` `(T, 3)`."
+    u, v = _unit(u), _unit(v)
+    ax = np.cross(u, v); s = np.linalg.norm(ax, axis=-1)
+    ang = np.arctan2(s, np.clip((u * v).sum(-1), -1, 1))
+    return Rotation.from_rotvec(_unit(ax) * ang[:, None]).as_matrix()
+
+def two_bone_ik(hip, # hip (root of the chain) positions `(T, 3)`
+                knee, # current knee positions `(T, 3)`: give the bend plane
+                target, # wanted ankle positions `(T, 3)`
+                l1:float, # thigh length (hip to knee)
+                l2:float, # shin length (knee to ankle)
+                hint=None, # `(T, 3)` direction the knee bends to where the leg is straight (default: +z)
+               ) -> tuple: # (knee positions, reached ankle positions), each `(T, 3)`
+    "Analytic two-bone IK: knee and ankle positions with the bone lengths kept, the ankle on `target` (clamped to the leg's reach), the knee in its current bend plane."
+    hip, knee, target = (np.asarray(a, np.float64) for a in (hip, knee, target))
+    d = target - hip; L = np.linalg.norm(d, axis=-1)
+    dn = _unit(d)
+    Lc = np.clip(L, abs(l1 - l2) + 1e-9 * (l1 + l2), (l1 + l2) * (1 - 1e-9))        # reachable distance
+    pole = knee - hip
+    pole = pole - (pole * dn).sum(-1, keepdims=True) * dn                         # knee direction across the hip-target line
+    hint = np.broadcast_to([0., 0., 1.] if hint is None else hint, pole.shape)
+    hint = hint - (hint * dn).sum(-1, keepdims=True) * dn
+    straight = np.linalg.norm(pole, axis=-1) < 1e-6 * l1
+    pole = _unit(np.where(straight[:, None], hint, pole))
+    x = (l1**2 - l2**2 + Lc**2) / (2 * Lc)                                        # law of cosines: knee along the line
+    h = np.sqrt(np.maximum(l1**2 - x**2, 0.))                                     # ... and across it
+    return hip + dn * x[:, None] + pole * h[:, None], hip + dn * Lc[:, None]
+
+# %% ../../nbs/02_features.motion.ipynb #6f76cb11
+def _lock_weights(mask, ramp):
+    "Per frame lock weight: 1 in contacts, falling linearly to 0 over `ramp` frames on each side; and the nearest contact run."
+    T = len(mask); idx = np.flatnonzero(mask)
+    pos = np.searchsorted(idx, np.arange(T)).clip(1, len(idx) - 1) if len(idx) > 1 else np.zeros(T, int)
+    near = np.where(np.abs(idx[pos - 1] - np.arange(T)) < np.abs(idx[pos] - np.arange(T)), idx[pos - 1], idx[pos]) if len(idx) > 1 else np.full(T, idx[0])
+    d = np.abs(np.arange(T) - near)
+    return np.clip(1 - d / (ramp + 1), 0, 1), near
+
+def _set_rotation(motion, j, R, rows):
+    "Write local rotations `R` `(n, 3, 3)` of joint `j` into its Euler channels at frames `rows`."
+    order = motion.rotation_order(j)
+    if len(order) != 3: raise ConfigError(f"foot lock: joint {motion.joint_names[j]!r} needs 3 rotation channels, has {order or 'none'}")
+    motion.values[np.ix_(rows, motion.rotation_columns(j))] = matrix_to_euler(R, order)
+
+def _tr(R): return np.swapaxes(R, -1, -2)
+
+def foot_lock(motion:Motion, # the motion (not modified)
+              legs:dict=None, # side -> (hip, knee, ankle, toe) joint names; None: `LEGS`
+              scale:float=None, # factor from the motion's length unit to metres; None: from the body height (cm or m)
+              up:int=1, # index of the vertical axis
+              height:float=0.05, # contact: ankle or toe within this height (m) of the floor ...
+              speed:float=0.6, # ... and the foot slower than this (m/s) (see `foot_contacts`)
+              min_frames:int=2, # shortest contact (frames)
+              ramp:int=2, # frames over which the lock fades in before and out after each contact
+              floor:float=None, # floor height (m); None: estimated (see `foot_contacts`)
+             ) -> tuple: # (locked copy of the motion, info dict: 'contacts' side -> (T,) bool, 'scale', 'floor', 'unreached' m)
+    "Remove foot skating: pin each planted foot (horizontally, with its orientation held) by two-bone IK on hip and knee; a copy."
+    _check(motion, up, height, speed, min_frames, ramp)
+    joints = _leg_joints(motion, legs)
+    s = _metres(motion, up) if scale is None else float(scale)
+    out = motion.copy()
+    P, R = forward_kinematics(motion, return_rotations=True)
+    contacts, fl = _contacts(P * s, motion.fps, joints, up, height, speed, int(min_frames), floor)
+    hz = [a for a in range(3) if a != up]
+    info = dict(contacts=contacts, scale=s, floor=fl, unreached=0.)
+    for side, (hip, knee, ank, toe) in joints.items():
+        c = contacts[side]
+        if not c.any(): continue
+        w, near = _lock_weights(c, int(ramp))
+        rows = np.flatnonzero(w > 0); w = w[rows]
+        # per contact: the ankle's mean horizontal position and the foot's world rotation at the contact's middle frame
+        run_of = np.zeros(len(c), int); pin = []; rot = []
+        for k, (a, b) in enumerate(_runs(c)):
+            run_of[a:b] = k; pin.append(P[a:b, ank].mean(0)); rot.append(R[(a + b - 1) // 2, ank])
+        k = run_of[near[rows]]
+        pa, Ra = P[rows, ank], R[rows, ank]
+        locked = pa.copy(); locked[:, hz] = np.asarray(pin)[k][:, hz]
+        target = pa + w[:, None] * (locked - pa)
+        delta = Rotation.from_matrix(_tr(Ra) @ np.asarray(rot)[k]).as_rotvec()
+        Rfoot = Ra @ Rotation.from_rotvec(delta * w[:, None]).as_matrix()           # world rotation: raw -> held by w
+        ph, pk = P[rows, hip], P[rows, knee]
+        l1, l2 = np.linalg.norm(motion.offsets[knee]), np.linalg.norm(motion.offsets[ank])
+        hint = np.einsum('tij,j->ti', Ra, motion.offsets[toe])                      # straight leg: bend towards the toes
+        k_new, a_new = two_bone_ik(ph, pk, target, l1, l2, hint)
+        info['unreached'] = max(info['unreached'], float(np.linalg.norm(a_new - target, axis=-1).max() * s))
+        Rh = _rotation_between(pk - ph, k_new - ph) @ R[rows, hip]                 # thigh swung onto the new knee
+        Rk = Rh @ _tr(R[rows, hip]) @ R[rows, knee]                                  # knee carried along, then the shin
+        Rk = _rotation_between(np.einsum('tij,j->ti', Rk, motion.offsets[ank]), a_new - k_new) @ Rk
+        Rp = R[rows, motion.parents[hip]] if motion.parents[hip] >= 0 else np.eye(3)
+        _set_rotation(out, hip, _tr(Rp) @ Rh, rows)
+        _set_rotation(out, knee, _tr(Rh) @ Rk, rows)
+        _set_rotation(out, ank, _tr(Rk) @ Rfoot, rows)
+    return out, info
