@@ -473,7 +473,7 @@ def _generate_for_song(exp_or_model, song, seed_bvh=None, seed_motion=None, temp
                 exp_name=exp_name, audio=audio, seed_src=seed_src, temperature=temperature, num_samples=num_samples,
                 seed=seed, frames_per_step=frames_per_step, secs=secs)
 
-# %% ../nbs/31_generate.ipynb #b6fb437b
+# %% ../nbs/31_generate.ipynb #f7571d95
 def _resolve_model(exp_or_model, pipelines=None, checkpoint=None, device=None):
     if isinstance(exp_or_model, (str, Path)):
         if device is not None: check_device(device, 'device')
@@ -503,26 +503,33 @@ def dance_for_song(exp_or_model, # experiment folder, `(model, cfg, pipelines)` 
                    show_progress:bool=True, # show a progress bar over the generation steps
                    precision:str=None,     # 'fp32', 'bf16' or 'auto' (see `generate`); None: 'fp32'
                    threads:int=None,       # torch CPU threads during generation (None: `core.default_threads()`)
+                   foot_lock:bool=False,   # clean up foot skating (`features.motion.foot_lock`) in the .bvh/.mp4; also writes `*.locked.npy`
                   ) -> dict:
     "Generate `num_samples` dances for `song` and write features (`.npy`), `.bvh` and `.mp4` files into `out_dir`."
     d = _generate_for_song(exp_or_model, song, seed_bvh, seed_motion, temperature, num_samples, seed, include_seed, n_frames,
                            frames_per_step, pipelines, checkpoint, device, show_progress, precision, threads)
-    try: return _write_dance(out_dir=out_dir, bvh=bvh, video=video, video_size=video_size, show_progress=show_progress, **d)
+    try: return _write_dance(out_dir=out_dir, bvh=bvh, video=video, video_size=video_size, show_progress=show_progress,
+                             foot_lock=foot_lock, **d)
     except OSError as e:
         if is_write_error(e): raise write_error(e, out_dir) from None
         raise
 
 def _write_dance(gen, out_dir, song, mpipe, mmod, bvh, video, include_seed, S0, fps, video_size, show_progress,
-                 model, exp_name, audio, seed_src, temperature, num_samples, seed, frames_per_step, secs):
+                 model, exp_name, audio, seed_src, temperature, num_samples, seed, frames_per_step, secs, foot_lock=False):
     "Write the files of `dance_for_song` (features, BVH, video, settings) into `out_dir`."
     out_dir = ensure_dir(out_dir)
     clean_stale_temps(out_dir, recursive=False)                 # leftovers of a killed generation
     files = {'npy': [], 'bvh': [], 'mp4': []}
-    motions = mpipe.inverse_transform(list(gen)) if (bvh or video) else [None] * len(gen)
+    motions = mpipe.inverse_transform(list(gen)) if (bvh or video or foot_lock) else [None] * len(gen)
+    locks = []
+    if foot_lock:
+        from transflower.features.motion import foot_lock as lock_feet
+        motions, locks = map(list, zip(*[lock_feet(mo) for mo in motions]))
+    unscale = lambda x: (np.asarray(x, np.float64) * mpipe.scaler.scale + mpipe.scaler.mean).astype(np.float32)
     for s, (x, mo) in enumerate(zip(gen, motions)):
         stem = f"{song.stem}_{s}"
-        raw = x.astype(np.float64) * mpipe.scaler.scale + mpipe.scaler.mean
-        files['npy'].append(save_npy(out_dir/f"{stem}.{mmod}.generated.npy", raw.astype(np.float32)))
+        files['npy'].append(save_npy(out_dir/f"{stem}.{mmod}.generated.npy", unscale(x)))
+        if foot_lock: files['npy'].append(save_npy(out_dir/f"{stem}.{mmod}.locked.npy", unscale(mpipe.transform([mo])[0])))
         if bvh:
             from transflower.bvh import write_bvh
             p = out_dir/f"{stem}.bvh"; write_bvh(mo, p); files['bvh'].append(p)
@@ -537,10 +544,11 @@ def _write_dance(gen, out_dir, song, mpipe, mmod, bvh, video, include_seed, S0, 
                 frames_per_step=frames_per_step, fps=fps, frames=int(gen.shape[1]),
                 generation_seconds=round(secs, 2), frames_per_second=round(num_samples * (gen.shape[1] - (S0 if include_seed else 0)) / max(secs, 1e-9), 1),
                 files={k: [p.name for p in v] for k, v in files.items()})
+    if foot_lock: info['foot_lock'] = [{side: round(float(c.mean()), 3) for side, c in l['contacts'].items()} for l in locks]  # contact fraction
     files['json'] = save_json(out_dir/f"{song.stem}.generation.json", info)
     return files
 
-# %% ../nbs/31_generate.ipynb #7e240798
+# %% ../nbs/31_generate.ipynb #8aa59813
 def _end_bar_line():
     "End the line a console progress bar leaves open (nothing to do in a notebook)."
     from fastprogress.fastprogress import IN_NOTEBOOK
@@ -563,6 +571,7 @@ def generate_cli(experiment:str,             # experiment folder (config, checkp
                  device:str=None,            # torch device, e.g. cpu or cuda (default: cuda if available)
                  threads:int=None,           # CPU threads for torch (default: $TF_NUM_THREADS, $OMP_NUM_THREADS, else half the CPUs)
                  precision:str=None,         # fp32, bf16 (transformers in bf16, flow in fp32) or auto (bf16 where the hardware has it); default fp32
+                 foot_lock:bool=False,       # pin planted feet (foot-skate cleanup) in the .bvh/.mp4; also writes *.locked.npy (.generated.npy stays raw)
                 ):
     "Generate dances for a song with a trained experiment: features (.npy), and optionally BVH and MP4 files."
     bar = False
@@ -593,7 +602,7 @@ def generate_cli(experiment:str,             # experiment folder (config, checkp
         files = dance_for_song((model, cfg, pipes), audio, out, seed_bvh=seed_bvh, temperature=temperature,
                                num_samples=num_samples, seed=seed, bvh=bvh, video=video, include_seed=not exclude_seed,
                                n_frames=n, frames_per_step=frames_per_step, show_progress=True, precision=precision,
-                               threads=threads)
+                               threads=threads, foot_lock=foot_lock)
     except TransflowerError as e:
         if bar: _end_bar_line()                 # the error on a line of its own, not after the progress bar
         sys.exit(f"error: {e}")
@@ -751,7 +760,7 @@ import tempfile
 from fastcore.basics import patch
 from .learner import TransflowerLearner, unwrap_model
 
-# %% ../nbs/31_generate.ipynb #909e9230
+# %% ../nbs/31_generate.ipynb #f6338e3a
 def learner_pipelines(learn:TransflowerLearner, # the learner
                      ) -> dict:
     "The fitted feature pipelines of the learner's modalities: `learn.pipelines`, else found in (and kept from) `learn.dls.path`."
@@ -806,9 +815,11 @@ class Dance:
              bvh:bool=True,       # write `.bvh` files
              video:bool=False,    # write `.mp4` files (stick figure + music)
              video_size:int=480,  # video width and height (pixels)
+             foot_lock:bool=False, # pin planted feet in the .bvh/.mp4 (see `dance_for_song`); the .generated.npy stays raw
             ) -> dict:
         "Write the dance's files into `folder` (as `dance_for_song`): `{'npy': [...], 'bvh': [...], 'mp4': [...], 'json': path}`."
-        try: return _write_dance(out_dir=folder, bvh=bvh, video=video, video_size=video_size, show_progress=False, **self._d)
+        try: return _write_dance(out_dir=folder, bvh=bvh, video=video, video_size=video_size, show_progress=False,
+                                 foot_lock=foot_lock, **self._d)
         except OSError as e:
             if is_write_error(e): raise write_error(e, folder) from None
             raise

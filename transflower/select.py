@@ -34,7 +34,7 @@ def dance_criterion(summary:dict, # a `dance_summary` dict
     fl = max(0., math.log(max(abs(g('float', FLOAT_OK)), 1e-6) / FLOAT_OK))
     return float(g('R') + g('tempo_ok') - abs(math.log(sr)) - max(0., math.log(ar / 1.5)) - pose - fl)
 
-# %% ../nbs/42_select.ipynb #3b54a338
+# %% ../nbs/42_select.ipynb #6a431193
 def _positions(feats, mpipe): return features_to_positions([np.asarray(feats)], mpipe)[0]
 
 def reference_scores(data_dir, # the data folder (features, split lists, beats or audio)
@@ -82,6 +82,7 @@ def song_dance(model, # a trained model (`cfg`, `sample`)
                temperature:float=1.0, # sampling temperature
                seed:int=0, # random seed
                plan:GenerationPlan=None, # default: the model's
+               foot_lock:bool=False, # score the dance after `transflower.features.motion.foot_lock` (the truth stays as recorded)
               ) -> tuple: # (generated positions, ground-truth positions, music beat times or None), after the seed
     "Dance to a sequence's song, seeded with its first frames of ground truth: joint positions of the dance and of the truth after the seed."
     plan = plan or GenerationPlan.from_model(model)
@@ -93,7 +94,7 @@ def song_dance(model, # a trained model (`cfg`, `sample`)
     n = T - S0 if seconds is None else min(T - S0, max(3, int(round(seconds * fps))))
     g = generate(model, cond, seed_motion=np.array(motion[:S0]), n_frames=n, temperature=temperature, seed=seed,
                  show_progress=False, plan=plan)[0]
-    gen = _positions(g, motion_pipeline)[S0:S0 + n]
+    gen = (_locked_positions(g, motion_pipeline) if foot_lock else _positions(g, motion_pipeline))[S0:S0 + n]
     truth = _positions(np.array(motion[:S0 + n]), motion_pipeline)[S0:]
     b = sequence_beats(data_dir, seq_id)
     if b is not None: b = b - S0 / fps; b = b[(b >= 0) & (b < n / fps)]
@@ -269,7 +270,7 @@ def select_cli(experiment:str, # experiment folder
               f"speed {r['speed_ratio'] or 0:.2f}x, accel {r['accel_ratio'] or 0:.2f}x)")
     print(f"chosen: {sel['chosen']['source_file']} at temperature {sel['chosen']['temperature']:g} -> {Path(experiment)/'checkpoints'/DANCE_CHECKPOINT}")
 
-# %% ../nbs/42_select.ipynb #8a6ec2b7
+# %% ../nbs/42_select.ipynb #581482ed
 def dance_report(model, # a trained model
                  data_dir, # the data folder
                  ids, # held-out sequence ids (at least 2 for the mismatched-music baseline)
@@ -280,6 +281,7 @@ def dance_report(model, # a trained model
                  seed:int=0, # song i uses the seed `seed + i`
                  plot=None, # path of a PNG for the hips-vs-beats figure of the first song (None: no figure)
                  bank:PoseBank=None, # `reference_poses` of the training dances (default: computed)
+                 foot_lock:bool=False, # score the model's dances after `foot_lock` (skating cleaned up; see `song_dance`)
                 ) -> dict: # model / ground truth / mismatched music summaries, verdict, (passed, line), figure path
     "Dance to held-out songs and score the dances beside the ground truth and mismatched music; one-line verdict; optional figure."
     from transflower.metrics import dance_verdict, plot_hips_vs_beats, shuffle_pairs
@@ -288,7 +290,7 @@ def dance_report(model, # a trained model
     if bank is None: bank = reference_poses(data_dir, motion_pipeline, 'train')
     fps, skel = float(motion_pipeline.fps), motion_pipeline.template.joint_names
     plan = GenerationPlan.from_model(model)
-    runs = {sid: song_dance(model, data_dir, sid, motion_pipeline, seconds, temperature, seed + i, plan) for i, sid in enumerate(ids)}
+    runs = {sid: song_dance(model, data_dir, sid, motion_pipeline, seconds, temperature, seed + i, plan, foot_lock) for i, sid in enumerate(ids)}
     out = {'model': dance_summary([dance_scores(g, fps, b, skel, pose_bank=bank) for g, _, b in runs.values()], reference),
            'ground truth': dance_summary([dance_scores(t, fps, b, skel, pose_bank=bank) for _, t, b in runs.values()], reference)}
     if len(ids) >= 2:
@@ -318,3 +320,12 @@ def report_lines(rep:dict, # a `dance_report` dict
     if 'mismatched music' in rep:
         s = rep['mismatched music']; rows.append(f"{'mismatched music':>16}: on tempo {s['tempo_ok']:.0%}, R {s['R']:.2f}")
     return rows
+
+# %% ../nbs/42_select.ipynb #5f9a6358
+def _locked_positions(feats, mpipe):
+    "Joint positions (m) of motion features after `foot_lock` (the same scale as `_positions`)."
+    from transflower.features.motion import foot_lock
+    from transflower.bvh import forward_kinematics
+    from transflower.evaluate import position_scale
+    s = position_scale(mpipe.template)
+    return forward_kinematics(foot_lock(mpipe.inverse_transform([np.asarray(feats)])[0], scale=s)[0]) * s
