@@ -713,7 +713,7 @@ def two_bone_ik(hip, # hip (root of the chain) positions `(T, 3)`
     h = np.sqrt(np.maximum(l1**2 - x**2, 0.))                                     # ... and across it
     return hip + dn * x[:, None] + pole * h[:, None], hip + dn * Lc[:, None]
 
-# %% ../../nbs/02_features.motion.ipynb #6f76cb11
+# %% ../../nbs/02_features.motion.ipynb #16074dda
 def _lock_weights(mask, ramp):
     "Per frame lock weight: 1 in contacts, falling linearly to 0 over `ramp` frames on each side; and the nearest contact run."
     T = len(mask); idx = np.flatnonzero(mask)
@@ -730,6 +730,12 @@ def _set_rotation(motion, j, R, rows):
 
 def _tr(R): return np.swapaxes(R, -1, -2)
 
+def _twist(R, up):
+    "The rotations about the vertical axis `up` in `R` `(n, 3, 3)` (the twist of a swing-twist decomposition), as matrices."
+    q = Rotation.from_matrix(R).as_quat()                                          # x, y, z, w
+    axis = np.eye(3)[up]
+    return Rotation.from_rotvec(np.outer(2 * np.arctan2(q[:, up], q[:, 3]), axis)).as_matrix()
+
 def foot_lock(motion:Motion, # the motion (not modified)
               legs:dict=None, # side -> (hip, knee, ankle, toe) joint names; None: `LEGS`
               scale:float=None, # factor from the motion's length unit to metres; None: from the body height (cm or m)
@@ -739,6 +745,7 @@ def foot_lock(motion:Motion, # the motion (not modified)
               min_frames:int=2, # shortest contact (frames)
               ramp:int=2, # frames over which the lock fades in before and out after each contact
               floor:float=None, # floor height (m); None: estimated (see `foot_contacts`)
+              pivot:bool=True, # a planted foot may turn about the vertical (heading as generated, tilt held); False: hold its whole orientation
              ) -> tuple: # (locked copy of the motion, info dict: 'contacts' side -> (T,) bool, 'scale', 'floor', 'unreached' m)
     "Remove foot skating: pin each planted foot (horizontally, with its orientation held) by two-bone IK on hip and knee; a copy."
     _check(motion, up, height, speed, min_frames, ramp)
@@ -759,10 +766,12 @@ def foot_lock(motion:Motion, # the motion (not modified)
         for k, (a, b) in enumerate(_runs(c)):
             run_of[a:b] = k; pin.append(P[a:b, ank].mean(0)); rot.append(R[(a + b - 1) // 2, ank])
         k = run_of[near[rows]]
+        held = np.asarray(rot)[k]
+        if pivot: held = _twist(R[rows, ank], up) @ _tr(_twist(held, up)) @ held     # today's heading, the contact's tilt
         pa, Ra = P[rows, ank], R[rows, ank]
         locked = pa.copy(); locked[:, hz] = np.asarray(pin)[k][:, hz]
         target = pa + w[:, None] * (locked - pa)
-        delta = Rotation.from_matrix(_tr(Ra) @ np.asarray(rot)[k]).as_rotvec()
+        delta = Rotation.from_matrix(_tr(Ra) @ held).as_rotvec()
         Rfoot = Ra @ Rotation.from_rotvec(delta * w[:, None]).as_matrix()           # world rotation: raw -> held by w
         ph, pk = P[rows, hip], P[rows, knee]
         l1, l2 = np.linalg.norm(motion.offsets[knee]), np.linalg.norm(motion.offsets[ank])
