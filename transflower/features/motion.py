@@ -713,7 +713,7 @@ def two_bone_ik(hip, # hip (root of the chain) positions `(T, 3)`
     h = np.sqrt(np.maximum(l1**2 - x**2, 0.))                                     # ... and across it
     return hip + dn * x[:, None] + pole * h[:, None], hip + dn * Lc[:, None]
 
-# %% ../../nbs/02_features.motion.ipynb #16074dda
+# %% ../../nbs/02_features.motion.ipynb #da333f8b
 def _lock_weights(mask, ramp):
     "Per frame lock weight: 1 in contacts, falling linearly to 0 over `ramp` frames on each side; and the nearest contact run."
     T = len(mask); idx = np.flatnonzero(mask)
@@ -761,15 +761,16 @@ def foot_lock(motion:Motion, # the motion (not modified)
         if not c.any(): continue
         w, near = _lock_weights(c, int(ramp))
         rows = np.flatnonzero(w > 0); w = w[rows]
-        # per contact: the ankle's mean horizontal position and the foot's world rotation at the contact's middle frame
+        # per contact: the toe's mean horizontal position and the foot's world rotation at the contact's middle frame
         run_of = np.zeros(len(c), int); pin = []; rot = []
         for k, (a, b) in enumerate(_runs(c)):
-            run_of[a:b] = k; pin.append(P[a:b, ank].mean(0)); rot.append(R[(a + b - 1) // 2, ank])
+            run_of[a:b] = k; pin.append(P[a:b, toe].mean(0)); rot.append(R[(a + b - 1) // 2, ank])
         k = run_of[near[rows]]
         held = np.asarray(rot)[k]
         if pivot: held = _twist(R[rows, ank], up) @ _tr(_twist(held, up)) @ held     # today's heading, the contact's tilt
         pa, Ra = P[rows, ank], R[rows, ank]
-        locked = pa.copy(); locked[:, hz] = np.asarray(pin)[k][:, hz]
+        locked = pa.copy()                                                          # the ankle that puts the toe on its pin
+        locked[:, hz] = (np.asarray(pin)[k] - np.einsum('tij,j->ti', held, motion.offsets[toe]))[:, hz]
         target = pa + w[:, None] * (locked - pa)
         delta = Rotation.from_matrix(_tr(Ra) @ held).as_rotvec()
         Rfoot = Ra @ Rotation.from_rotvec(delta * w[:, None]).as_matrix()           # world rotation: raw -> held by w
