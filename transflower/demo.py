@@ -39,7 +39,7 @@ def make_demo_data(data_dir, # the folder to write into
     for k, v in _split(ids).items(): save_text(d/f"base_filenames_{k}.txt", ''.join(f"{i}\n" for i in v))
     return d
 
-# %% ../nbs/32_demo.ipynb #3d9051b5
+# %% ../nbs/32_demo.ipynb #810faa40
 def _stage(k, what, quiet):
     if quiet: return
     if k > 1: _end_bar_line()
@@ -55,6 +55,7 @@ def run_demo(out='transflower_demo',       # working folder (reused: finished st
              temperatures=(1.0, 0.6, 0.3, 0.0), # temperatures the dance check tries with each checkpoint (0: the flow's most likely output)
              checkpoint:str=None,          # checkpoint to dance with (None: the one the dance check chose; 'best', 'last')
              video:bool=True,              # render the videos
+             foot_lock:bool=True,          # pin the feet where they touch the floor (`features.motion.foot_lock`) in the dance's BVH and videos; the report scores the raw and the locked dances
              video_size:int=360,           # video height (pixels)
              threads:int=1,                # CPU threads for torch (None: torch's default)
              show_progress:bool=True,      # progress bars and stage messages
@@ -63,10 +64,10 @@ def run_demo(out='transflower_demo',       # working folder (reused: finished st
     import torch
     old_threads = torch.get_num_threads()
     if threads: torch.set_num_threads(int(threads))
-    try: return _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, temperatures, checkpoint, video, video_size, show_progress)
+    try: return _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, temperatures, checkpoint, video, video_size, show_progress, foot_lock)
     finally: torch.set_num_threads(old_threads)
 
-def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, temperatures, checkpoint, video, video_size, show_progress):
+def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, temperatures, checkpoint, video, video_size, show_progress, foot_lock=True):
     from transflower.features.extract import extract_features
     from transflower.train import train
     from transflower.generate import dance_for_song
@@ -112,7 +113,8 @@ def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, t
         _stage(4, f"dance for the unseen song {song.name} (seeded with the first second of its dance, "
                   f"{ck_name} checkpoint, temperature {temperature:g})", quiet)
         files = dance_for_song(exp, song, dances, seed_bvh=truth, seed=seed, temperature=temperature, bvh=True,
-                               video=video, checkpoint=checkpoint, video_size=video_size, show_progress=show_progress)
+                               video=video, checkpoint=checkpoint, video_size=video_size, show_progress=show_progress,
+                               foot_lock=foot_lock)
         if video:
             from transflower import render
             from transflower.bvh import read_bvh
@@ -127,7 +129,8 @@ def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, t
     t = time.time()
     test_ids = (data/'base_filenames_test.txt').read_text().split()
     _stage(5, f"does it dance? {len(test_ids)} unseen songs danced and scored against the ground truth and mismatched music", quiet)
-    files['report'] = demo_report(exp, data, test_ids, dances, temperature=temperature, seed=seed, checkpoint=checkpoint)
+    files['report'] = demo_report(exp, data, test_ids, dances, temperature=temperature, seed=seed, checkpoint=checkpoint,
+                                  foot_lock=foot_lock)
     files['plot'] = files['report']['figure']
     times['report'] = time.time() - t
     files['experiment'], files['seconds'], files['times'] = exp, time.time() - t0, times
@@ -137,6 +140,7 @@ def _run_demo(out, n_sequences, seconds, preset, max_steps, seed, temperature, t
         from transflower.select import report_lines
         print('\n'.join(report_lines(files['report'])))
         print(f"verdict: the model {files['report']['verdict']}")
+        if 'feet locked' in files['report']: print(f"with the feet locked: the model {files['report']['feet locked']['verdict']}")
         print(f"demo done in {files['seconds']:.0f} s: " + ', '.join(str(p) for p in shown))
     return files
 
@@ -147,19 +151,25 @@ def demo_report(exp, # the experiment folder
                 temperature:float=1.0, # sampling temperature
                 seed:int=0, # random seed of the sampling
                 checkpoint:str=None, # checkpoint to use (default: the selected or newest one)
+                foot_lock:bool=False, # also score the dances with their feet locked (`rep['feet locked']`: summary, passed, verdict)
                ) -> dict:
     "Score the experiment's dances to the songs `ids` (`transflower.select.dance_report`), write `dance_report.json` and `hips_vs_beats.png` into `out_dir`."
     from transflower.generate import load_dancer
-    from transflower.select import dance_report
+    from transflower.select import dance_report, reference_scores, reference_poses
     from transflower.core import save_json
     model, cfg, pipes = load_dancer(exp, checkpoint=checkpoint, device='cpu')
     mp = next(p for p in pipes.values() if hasattr(p, 'template'))
-    rep = dance_report(model, data, ids, mp, temperature=temperature, seed=seed, plot=ensure_dir(out_dir)/'hips_vs_beats.png')
+    ref, bank = reference_scores(data, mp, 'train'), reference_poses(data, mp, 'train')
+    rep = dance_report(model, data, ids, mp, reference=ref, bank=bank, temperature=temperature, seed=seed,
+                       plot=ensure_dir(out_dir)/'hips_vs_beats.png')
+    if foot_lock:
+        lk = dance_report(model, data, ids, mp, reference=ref, bank=bank, temperature=temperature, seed=seed, foot_lock=True)
+        rep['feet locked'] = {'model': lk['model'], 'passed': lk['passed'], 'verdict': lk['verdict']}
     rep['checkpoint'], rep['step'] = model.checkpoint_path.name, model.checkpoint_step
     save_json(Path(out_dir)/'dance_report.json', {k: (str(v) if isinstance(v, Path) else v) for k, v in rep.items()})
     return rep
 
-# %% ../nbs/32_demo.ipynb #029e23e0
+# %% ../nbs/32_demo.ipynb #dce2dbe7
 @call_parse
 def demo_cli(out:str='transflower_demo',    # working folder (re-running reuses what is done)
              steps:int=None,                # training iterations of the tiny Transflower (default: the preset's)
@@ -167,8 +177,10 @@ def demo_cli(out:str='transflower_demo',    # working folder (re-running reuses 
              seconds:float=20.,             # length of each song (s)
              temperature:float=None,        # sampling temperature of the dances (default: the one the dance check chose)
              no_video:bool=False,           # skip the videos
+             no_foot_lock:bool=False,       # write the dance as generated (feet not pinned to the floor)
              threads:int=1,                 # CPU threads for torch (0: torch's default, one per core)
             ):
     "The whole pipeline on built-in data: sample dataset, features, a tiny Transflower, and a dance (BVH + MP4) for an unseen song."
-    try: run_demo(out, n_sequences=sequences, seconds=seconds, max_steps=steps, temperature=temperature, video=not no_video, threads=threads)
+    try: run_demo(out, n_sequences=sequences, seconds=seconds, max_steps=steps, temperature=temperature, video=not no_video, threads=threads,
+                  foot_lock=not no_foot_lock)
     except TransflowerError as e: sys.exit(f"error: {e}")        # nothing returned: console scripts exit with it

@@ -270,7 +270,7 @@ def select_cli(experiment:str, # experiment folder
               f"speed {r['speed_ratio'] or 0:.2f}x, accel {r['accel_ratio'] or 0:.2f}x)")
     print(f"chosen: {sel['chosen']['source_file']} at temperature {sel['chosen']['temperature']:g} -> {Path(experiment)/'checkpoints'/DANCE_CHECKPOINT}")
 
-# %% ../nbs/42_select.ipynb #581482ed
+# %% ../nbs/42_select.ipynb #4362fa25
 def dance_report(model, # a trained model
                  data_dir, # the data folder
                  ids, # held-out sequence ids (at least 2 for the mismatched-music baseline)
@@ -312,11 +312,13 @@ def dance_report(model, # a trained model
 
 def report_lines(rep:dict, # a `dance_report` dict
                 ) -> list:
-    "Three short lines of a `dance_report`: model, ground truth, mismatched music (tempo, R, speed, acceleration, skating, drift)."
+    "Short lines of a `dance_report`: model, (model with its feet locked, if the report has it,) ground truth, mismatched music."
     f = lambda s: (f"on tempo {s['tempo_ok']:.0%}, R {s['R']:.2f}, speed {s.get('speed_ratio', math.nan):.2f}x, "
                    f"accel {s.get('accel_ratio', math.nan):.2f}x, skating {s['skate']:.2f} m/s, drift {s['drift_max']:.1f} m"
                    + (f", pose error {s['pose_err']:.2f} m, floating {s['float']:.2f} m" if np.isfinite(s.get('pose_err', math.nan)) else ''))
-    rows = [f"{'model':>16}: {f(rep['model'])}", f"{'ground truth':>16}: {f(rep['ground truth'])}"]
+    rows = [f"{'model':>16}: {f(rep['model'])}"]
+    if 'feet locked' in rep: rows.append(f"{'+ feet locked':>16}: {f(rep['feet locked']['model'])}")
+    rows.append(f"{'ground truth':>16}: {f(rep['ground truth'])}")
     if 'mismatched music' in rep:
         s = rep['mismatched music']; rows.append(f"{'mismatched music':>16}: on tempo {s['tempo_ok']:.0%}, R {s['R']:.2f}")
     return rows
