@@ -25,9 +25,9 @@ from .core import autocast_regions, bf16_supported
 # %% auto #0
 __all__ = ['LN2', 'window_losses', 'ModelWithLoss', 'unwrap_model', 'ModelLoss', 'TargetsAsInputs', 'LossPart', 'bits_per_frame',
            'StepSchedule', 'lr_schedule', 'get_opt_func', 'TrainProgress', 'LRSchedule', 'GradClip',
-           'resolve_precision', 'precision_callbacks', 'AutocastTransformers', 'ContextNoise', 'fill_dims',
-           'stack_windows', 'kept_state', 'TransflowerLearner', 'get_learner', 'transflower_dls', 'transflower_learner',
-           'DataParallelTrainer']
+           'resolve_precision', 'precision_callbacks', 'AutocastTransformers', 'ContextNoise', 'parse_columns',
+           'MusicDropout', 'fill_dims', 'stack_windows', 'kept_state', 'TransflowerLearner', 'get_learner',
+           'transflower_dls', 'transflower_learner', 'DataParallelTrainer']
 
 # %% ../nbs/20_learner.ipynb #775ca331
 def window_losses(model:nn.Module, # a transflower model (`loss(inputs, targets)`, and `nll` for flows)
@@ -379,6 +379,51 @@ class ContextNoise(Callback):
             xb[i] = x
         self.learn.xb = tuple(xb)
 
+# %% ../nbs/20_learner.ipynb #dd30fecc
+def parse_columns(spec, # None, an index, a list of indices, or a string of indices and ranges ('0-80,83')
+                 ) -> list:
+    "Column indices from a column spec; None stays None (all columns)."
+    if spec is None or spec == '': return None
+    if isinstance(spec, int): return [spec]
+    parts = spec.split(',') if isinstance(spec, str) else list(spec)
+    out = []
+    for p in parts:
+        p = str(p).strip()
+        a, sep, b = p.partition('-')
+        try: out += list(range(int(a), int(b) + 1)) if sep else [int(a)]
+        except ValueError: raise ConfigError(f"columns: expected indices or ranges like '0-80,83', got {spec!r}") from None
+    if any(c < 0 for c in out): raise ConfigError(f"columns: indices must be >= 0, got {spec!r}")
+    return sorted(set(out))
+
+class MusicDropout(Callback):
+    "Training only: in a share `p` of the windows, set `columns` of the conditioning inputs (e.g. the music's mel bands) to 0."
+    order = TargetsAsInputs.order + 1
+    def __init__(self,
+                 p:float, # share of the training windows that lose the columns (one draw per window)
+                 columns=None, # which columns (see `parse_columns`; None: all)
+                 idxs=None, # indices of the inputs it applies to (None: the input modalities that are not outputs)
+                ):
+        if not 0 <= float(p) <= 1: raise ConfigError(f"music_dropout: must be in [0, 1], got {p!r}")
+        self.p, self.columns, self.idxs = float(p), parse_columns(columns), idxs
+    def before_fit(self):
+        if self.idxs is None:
+            cfg = self.learn.config
+            outs = listify_arg(cfg['output_modalities'], name='output_modalities')
+            self.idxs = [i for i, m in enumerate(listify_arg(cfg['input_modalities'], name='input_modalities')) if m not in outs]
+    def before_batch(self):
+        if not self.training or self.p <= 0 or not self.idxs: return
+        xb = list(self.learn.xb)
+        for i in self.idxs:
+            x = xb[i]
+            if self.columns is not None and max(self.columns) >= x.shape[-1]:
+                raise ConfigError(f"music_dropout_columns: column {max(self.columns)} does not exist in input {i} ({x.shape[-1]} columns)")
+            keep = (torch.rand(x.shape[0], *[1] * (x.ndim - 1), device=x.device) >= self.p).to(x.dtype)
+            if self.columns is None: x = x * keep
+            else:
+                x = x.clone(); x[..., self.columns] = x[..., self.columns] * keep
+            xb[i] = x
+        self.learn.xb = tuple(xb)
+
 # %% ../nbs/20_learner.ipynb #98ed801f
 def _data_dims(dls, n_inp:int):
     "(dins, douts) of the training data: the dataset's `dins`/`douts`, else the last dimension of each tensor of `ds[0]`."
@@ -562,7 +607,7 @@ def _probe_parts(model, dls) -> list:
         model.train(was)
     return list(parts)
 
-# %% ../nbs/20_learner.ipynb #365b2f6a
+# %% ../nbs/20_learner.ipynb #067c046a
 def get_learner(cfg,                      # `Config` (or dict / preset name) of the model and its training
                 dls,                      # DataLoaders: batches `(inputs..., outputs...)` with `dls.n_inp` inputs
                 model:nn.Module=None,     # the model (default: `get_model(cfg)` after seeding with `cfg.seed`)
@@ -593,6 +638,7 @@ def get_learner(cfg,                      # `Config` (or dict / preset name) of 
     core += precision_callbacks(cfg.get('precision') or '32', dev, is_flow)
     noise, drift = float(cfg.get('context_noise') or 0), float(cfg.get('context_drift') or 0)
     if noise > 0 or drift > 0: core.append(ContextNoise(noise, drift=drift))
+    if float(cfg.get('music_dropout') or 0) > 0: core.append(MusicDropout(float(cfg['music_dropout']), cfg.get('music_dropout_columns')))
     acc = int(cfg.get('accumulate_grad_batches') or 1)
     if acc > 1: core.append(GradientAccumulation(n_acc=acc * int(getattr(dls.train, 'bs', None) or cfg.get('batch_size') or 1)))
     names = _probe_parts(model, dls)
