@@ -1,5 +1,6 @@
 """Streaming figures of a trained real-time experiment (issue 12 §3): held-out songs pushed into `DanceStream` in
-chunks, per thread count: real-time factor, per-push latency (median, p95, max), the stated look-ahead latency;
+chunks, per thread count: real-time factor, per-push computing time (median, p95, max), the stated latency and the
+measured one (audio pushed when a frame leaves `push`, minus the frame's instant; without computing time);
 with one thread also the dance scores of the streamed dances against the training dances, and the offline
 generation of the same features with the same seed (stream's own rows, and the data folder's rows).
 
@@ -36,17 +37,22 @@ def main():
                chunk_seconds=a.chunk, load_before=os.getloadavg(), cpus=os.cpu_count(), timing={})
     for th in [int(t) for t in a.threads.split(',')]:
         torch.set_num_threads(th)
-        pushes, comp, audio = [], 0., 0.
+        pushes, comp, audio, lat = [], 0., 0., []
         for sid in ids:
             y, sr = read_mono(wavs/f'{sid}.wav')
             motion = np.load(feats/f'{sid}.{mmod}.npy')
-            st = DanceStream(a.experiment, sample_rate=sr, seed=0, seed_motion=motion[:S0], jit=not a.no_jit)
-            for _ in play_file(st, (y, sr), chunk_seconds=a.chunk): pass
+            st = DanceStream(a.experiment, sample_rate=sr, seed=0, seed_motion=motion[:S0], jit=not a.no_jit, threads=th)
+            n, done = max(1, int(round(a.chunk * sr))), 0
+            for i in range(0, len(y), n):                    # as play_file, recording when each frame leaves push
+                k = len(st.push(y[i:i + n])); t_audio = min(i + n, len(y)) / sr
+                lat += [t_audio - t / st.fps for t in range(done, done + k) if t >= S0]; done += k
+            st.close()
             s = st.stats(); pushes += st.push_seconds; comp += s['compute_seconds']; audio += s['audio_seconds']
         p = np.array(pushes) * 1000
         res['timing'][th] = dict(pushes=len(p), audio_seconds=round(audio, 2), real_time_factor=round(comp / audio, 4),
                                  push_ms_median=round(float(np.median(p)), 2), push_ms_p95=round(float(np.percentile(p, 95)), 2),
                                  push_ms_max=round(float(p.max()), 2), latency_ms=round(st.latency * 1000, 1),
+                                 frame_latency_ms_median=round(float(np.median(lat)) * 1000, 1), frame_latency_ms_max=round(float(np.max(lat)) * 1000, 1),
                                  lookahead_frames=st.lookahead, temperature=st.temperature, load_after=os.getloadavg())
         print(th, 'thread(s):', json.dumps(res['timing'][th]), flush=True)
     if not a.no_quality:
@@ -60,12 +66,12 @@ def main():
             motion = np.load(feats/f'{sid}.{mmod}.npy'); arows = np.load(feats/f'{sid}.{amod}.npy')
             b = sequence_beats(feats, sid)
             for seed in range(a.seeds):
-                st = DanceStream(a.experiment, sample_rate=sr, seed=seed, seed_motion=motion[:S0])
+                st = DanceStream(a.experiment, sample_rate=sr, seed=seed, seed_motion=motion[:S0], threads=1)
                 for _ in play_file(st, (y, sr), chunk_seconds=a.chunk): pass
                 T = st.temperature
-                off = generate(model, st.audio_features, seed_motion=motion[:S0], seed=seed, temperature=T, show_progress=False)[0]
+                off = generate(model, st.audio_features, seed_motion=motion[:S0], seed=seed, temperature=T, show_progress=False, threads=1)[0]
                 n = min(len(arows), len(motion), len(st.frames))
-                offf = generate(model, arows[:n], seed_motion=motion[:S0], seed=seed, temperature=T, show_progress=False)[0]
+                offf = generate(model, arows[:n], seed_motion=motion[:S0], seed=seed, temperature=T, show_progress=False, threads=1)[0]
                 diffs.append(float(np.abs(off - st.frames).max()))
                 m = min(len(arows), len(st.audio_features)); row_diffs.append(float(np.abs(arows[:m] - st.audio_features[:m]).max()))
                 bb = b - S0 / fps if b is not None else None
