@@ -18,6 +18,8 @@ def main():
     ap.add_argument('--threads', default='1,2'); ap.add_argument('--chunk', type=float, default=0.1)
     ap.add_argument('--split', default='test'); ap.add_argument('--seeds', type=int, default=3)
     ap.add_argument('--no_quality', action='store_true'); ap.add_argument('--no_jit', action='store_true')
+    ap.add_argument('--temperature', type=float, default=None, help="default: the experiment's selected one")
+    ap.add_argument('--resampler', default='soxr', help="DanceStream's resampler: 'soxr' or 'poly'")
     ap.add_argument('--out', default=None)
     a = ap.parse_args()
     import torch
@@ -41,7 +43,7 @@ def main():
         for sid in ids:
             y, sr = read_mono(wavs/f'{sid}.wav')
             motion = np.load(feats/f'{sid}.{mmod}.npy')
-            st = DanceStream(a.experiment, sample_rate=sr, seed=0, seed_motion=motion[:S0], jit=not a.no_jit, threads=th)
+            st = DanceStream(a.experiment, sample_rate=sr, seed=0, seed_motion=motion[:S0], jit=not a.no_jit, threads=th, resampler=a.resampler)
             n, done = max(1, int(round(a.chunk * sr))), 0
             for i in range(0, len(y), n):                    # as play_file, recording when each frame leaves push
                 k = len(st.push(y[i:i + n])); t_audio = min(i + n, len(y)) / sr
@@ -66,7 +68,7 @@ def main():
             motion = np.load(feats/f'{sid}.{mmod}.npy'); arows = np.load(feats/f'{sid}.{amod}.npy')
             b = sequence_beats(feats, sid)
             for seed in range(a.seeds):
-                st = DanceStream(a.experiment, sample_rate=sr, seed=seed, seed_motion=motion[:S0], threads=1)
+                st = DanceStream(a.experiment, sample_rate=sr, seed=seed, seed_motion=motion[:S0], threads=1, temperature=a.temperature, resampler=a.resampler)
                 for _ in play_file(st, (y, sr), chunk_seconds=a.chunk): pass
                 T = st.temperature
                 off = generate(model, st.audio_features, seed_motion=motion[:S0], seed=seed, temperature=T, show_progress=False, threads=1)[0]
@@ -91,6 +93,7 @@ def main():
             print(k, json.dumps(res['quality'][k]), flush=True)
         print('stream vs offline (same rows, same seed) max |diff|:', res['stream_vs_offline_max_abs'])
         print('stream rows vs data-folder rows max |diff|:', res['stream_rows_vs_file_rows_max_abs'])
+    res['temperature'] = T if not a.no_quality else None
     if a.out: Path(a.out).write_text(json.dumps(res, indent=1, default=str))
 
 
