@@ -637,7 +637,7 @@ def _metres(motion, up):
     if not h > 0: raise DataError("cannot measure the body height (all joints at one height)", 'motion')
     return 1. if 0.5 <= h <= 3 else 0.01 if 50 <= h <= 300 else 1.7 / h
 
-# %% ../../nbs/02_features.motion.ipynb #0e436f8f
+# %% ../../nbs/02_features.motion.ipynb #e4c9e0dd
 def _contacts(P, fps, joints, up, height, speed, min_frames, floor):
     "Contact masks from positions in metres `P` `(T, J, 3)`: side -> `(T,)` bool; and the floor height used."
     hz = [a for a in range(3) if a != up]
@@ -671,7 +671,7 @@ def foot_contacts(motion:Motion, # the motion
                   scale:float=None, # factor from the motion's length unit to metres; None: from the body height (cm or m)
                   up:int=1, # index of the vertical axis
                   height:float=0.05, # a foot touches the floor when its ankle or toe is within this height (m) of the floor
-                  speed:float=0.6, # ... and its horizontal speed (midpoint of ankle and toe) is below this (m/s)
+                  speed:float=1.0, # ... and its horizontal speed (midpoint of ankle and toe) is below this (m/s)
                   min_frames:int=2, # shorter contacts are dropped (after closing one-frame gaps)
                   floor:float=None, # floor height (m); None: the 2nd percentile of the lowest foot joint's height
                  ) -> dict: # side -> `(T,)` bool, True where that foot is planted
@@ -713,7 +713,7 @@ def two_bone_ik(hip, # hip (root of the chain) positions `(T, 3)`
     h = np.sqrt(np.maximum(l1**2 - x**2, 0.))                                     # ... and across it
     return hip + dn * x[:, None] + pole * h[:, None], hip + dn * Lc[:, None]
 
-# %% ../../nbs/02_features.motion.ipynb #da333f8b
+# %% ../../nbs/02_features.motion.ipynb #d8f2bd68
 def _lock_weights(mask, ramp):
     "Per frame lock weight: 1 in contacts, falling linearly to 0 over `ramp` frames on each side; and the nearest contact run."
     T = len(mask); idx = np.flatnonzero(mask)
@@ -741,7 +741,7 @@ def foot_lock(motion:Motion, # the motion (not modified)
               scale:float=None, # factor from the motion's length unit to metres; None: from the body height (cm or m)
               up:int=1, # index of the vertical axis
               height:float=0.05, # contact: ankle or toe within this height (m) of the floor ...
-              speed:float=0.6, # ... and the foot slower than this (m/s) (see `foot_contacts`)
+              speed:float=1.0, # ... and the foot slower than this (m/s) (see `foot_contacts`)
               min_frames:int=2, # shortest contact (frames)
               ramp:int=2, # frames over which the lock fades in before and out after each contact
               floor:float=None, # floor height (m); None: estimated (see `foot_contacts`)
