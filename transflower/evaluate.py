@@ -39,16 +39,21 @@ def position_scale(motion, # a `Motion` (e.g. a pipeline's `template`): its firs
     if 50 <= h <= 300: return 0.01
     return 1.7 / h
 
-# %% ../nbs/41_evaluate.ipynb #6df16b29
+# %% ../nbs/41_evaluate.ipynb #3b8e3596
 def features_to_positions(features, # list of scaled motion features `(T, D)` (as in the data folder or from `generate`)
                           motion_pipeline, # the fitted `MotionPipeline` of these features
                           scale='auto', # factor to metres, or 'auto' (`position_scale` of the pipeline's template)
+                          foot_lock:bool=False, # pin the feet where they touch the floor first (`features.motion.foot_lock`)
                          ) -> list: # joint positions `(T, J, 3)` in the order of `motion_pipeline.template.joint_names`
     "Joint positions of motion feature arrays, through the pipeline's inverse and forward kinematics."
     feats = [np.asarray(f) for f in features]
     if not feats: return []
     s = position_scale(motion_pipeline.template) if scale == 'auto' else float(scale)
-    return [forward_kinematics(m) * s for m in motion_pipeline.inverse_transform(feats)]
+    motions = motion_pipeline.inverse_transform(feats)
+    if foot_lock:
+        from transflower.features.motion import foot_lock as _lock
+        motions = [_lock(m, scale=s)[0] for m in motions]
+    return [forward_kinematics(m) * s for m in motions]
 
 # %% ../nbs/41_evaluate.ipynb #4e6273e4
 BEAT_SOURCES = ('auto', 'file', 'audio', 'none')
@@ -246,7 +251,7 @@ def _add_dance_rows(out, gen_pos, gt_pos, ref_pos, gen_beats, gt_beats, mm_beats
         out['mismatched music'].update({k: d_mm.get(k, math.nan) for k in _DANCE_BEAT_KEYS})
     return out
 
-# %% ../nbs/41_evaluate.ipynb #8bce55ae
+# %% ../nbs/41_evaluate.ipynb #b09fa825
 def score_split(gens:dict, # from `generate_for_split`: seq_id -> generated/truth features
                 reference:list, # reference motion features `(T, D)` (e.g. the training split's)
                 motion_pipeline, # the fitted `MotionPipeline` of the features
@@ -259,6 +264,7 @@ def score_split(gens:dict, # from `generate_for_split`: seq_id -> generated/trut
                 ci:str='basic', # bootstrap interval: 'basic' or 'percentile' (see `transflower.metrics.bootstrap_ci`)
                 scale='auto', # factor to metres, see `features_to_positions`
                 roles:dict=None, # role -> joint name for skeletons that `transflower.metrics.JOINT_ROLES` does not cover
+                foot_lock:bool=False, # score the generated dances with their feet locked (`features.motion.foot_lock`); the ground truth as recorded
                ) -> dict: # 'model', 'ground truth', 'mismatched music' -> metrics dict; plus 'positions', 'pairs'
     "Every motion metric of the generated dances and of the two baselines, on the frames after the seed."
     ids = list(gens)
@@ -270,7 +276,7 @@ def score_split(gens:dict, # from `generate_for_split`: seq_id -> generated/trut
     for sid in ids:
         g = gens[sid]; S0 = g['seed_frames']; n = len(g['truth']) - S0
         windows[sid] = (S0, n)
-        gen_pos += [p[S0:S0 + n] for p in features_to_positions(list(g['generated']), motion_pipeline, scale)]
+        gen_pos += [p[S0:S0 + n] for p in features_to_positions(list(g['generated']), motion_pipeline, scale, foot_lock)]
         gt_pos.append(features_to_positions([g['truth']], motion_pipeline, scale)[0][S0:])
         gen_f += [raw(x[S0:S0 + n]) for x in g['generated']]; gt_f.append(raw(g['truth'][S0:]))
         if beats is not None:
@@ -455,7 +461,7 @@ def feature_outliers(arrays, # standardised feature arrays `(T, D)` (e.g. the ev
     cols = list(columns) if columns is not None else list(range(len(m)))
     return {cols[j]: float(m[j]) for j in np.argsort(-m) if m[j] > threshold}
 
-# %% ../nbs/41_evaluate.ipynb #908ef79d
+# %% ../nbs/41_evaluate.ipynb #926b38a3
 def evaluate_model(model, # a trained model (flow or deterministic) with `cfg` and `sample`
                    data_dir, # the data folder (features, split lists, beats or audio)
                    out_dir, # folder for the report (created if needed)
@@ -480,6 +486,7 @@ def evaluate_model(model, # a trained model (flow or deterministic) with `cfg` a
                    batch_size:int=64, # windows per forward pass of the likelihood
                    scale='auto', # factor from the motion's units to metres, see `position_scale`
                    roles:dict=None, # role -> joint name for other skeletons
+                   foot_lock:bool=False, # score the dances with their feet pinned to the floor, as `transflower_generate --foot_lock` writes them
                    save_dances:bool=True, # write the generated features into `out_dir/generated`
                    info:dict=None, # extra settings shown at the top of the report (e.g. the checkpoint)
                    show_progress:bool=True, # progress bars
@@ -543,7 +550,7 @@ def evaluate_model(model, # a trained model (flow or deterministic) with `cfg` a
     # 3. scores
     ref = [np.asarray(_load_feature(data_dir, i, mmod)) for i in ref_ids]
     sc = score_split(gens, ref, mpipe, bt, shuffle_seed=seed, sigma=sigma, n_boot=n_boot, seed=seed,
-                     clip_seconds=clip_seconds, ci=ci, scale=scale, roles=roles)
+                     clip_seconds=clip_seconds, ci=ci, scale=scale, roles=roles, foot_lock=foot_lock)
     rows = {name: sc['model'], 'ground truth': sc['ground truth'], 'mismatched music': sc['mismatched music']}
     # 4. likelihood
     lik, lik_note = None, ''
@@ -593,7 +600,8 @@ def evaluate_model(model, # a trained model (flow or deterministic) with `cfg` a
                         f"(after a {S0 / fps:g}-s seed of ground truth each{'' if max_seconds is None else f', at most {max_seconds:g} s each'})",
                 'reference set': f"ground truth of split `{reference_split}`: {len(ref_ids)} sequences",
                 'generation': f"{num_samples} dance(s) per sequence, temperature {temperature:g}, seed {seed}; "
-                              f"{num_samples * n_scored / max(gen_secs, 1e-9):.1f} frames generated per second",
+                              + ("feet locked (`foot_lock`) before scoring; " if foot_lock else '')
+                              + f"{num_samples * n_scored / max(gen_secs, 1e-9):.1f} frames generated per second",
                 'motion': f"`{mmod}` at {fps:g} fps → joint positions ({len(skel)} joints, metres)",
                 'music beats': {'auto': f'`<id>.beats.txt` if present, else the beat tracker ({used}) on the audio', 'file': '`<id>.beats.txt`',
                                 'audio': f'beat tracker ({used}) on the audio', 'none': 'none'}[beats]
@@ -674,7 +682,7 @@ def show_report(report, # path of a `report.md` written by `evaluate_model`
                 p = report.parent/l[l.index('](') + 2:-1]
                 if p.is_file(): display(Image(filename=str(p)))
 
-# %% ../nbs/41_evaluate.ipynb #2c49e55c
+# %% ../nbs/41_evaluate.ipynb #e21d8708
 @call_parse
 def eval_cli(experiment:str, # experiment folder (config, checkpoint, feature pipelines)
              data_dir:str=None, # data folder with the features, split lists and music (beats or audio)
@@ -694,6 +702,7 @@ def eval_cli(experiment:str, # experiment folder (config, checkpoint, feature pi
              max_reference:int=None, # use at most this many reference sequences
              no_nll:store_true=False, # skip the likelihood
              nll_stride:int=1, # frames between likelihood windows
+             foot_lock:store_true=False, # score the dances with their feet pinned to the floor (as `transflower_generate --foot_lock` writes them)
              checkpoint:str=None, # checkpoint name ('best', 'last') or path (default: the selected one, see `train.default_checkpoint`)
              device:str=None, # torch device, e.g. cpu or cuda (default: cuda if available)
              quiet:store_true=False, # no progress bars
@@ -709,7 +718,7 @@ def eval_cli(experiment:str, # experiment folder (config, checkpoint, feature pi
                                             num_samples=num_samples, seed=seed, temperature=temperature, max_seconds=max_seconds,
                                             reference_split=reference_split, n_boot=n_boot, sigma=sigma, beats=beats,
                                             clip_seconds=clip_seconds, ci=ci, tracker=tracker, max_reference=max_reference, nll=not no_nll,
-                                            nll_stride=nll_stride, show_progress=not quiet)
+                                            nll_stride=nll_stride, foot_lock=foot_lock, show_progress=not quiet)
     except TransflowerError as e:
         sys.exit(f"error: {e}")
     res = table.attrs['results']
