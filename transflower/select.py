@@ -34,8 +34,8 @@ def dance_criterion(summary:dict, # a `dance_summary` dict
     fl = max(0., math.log(max(abs(g('float', FLOAT_OK)), 1e-6) / FLOAT_OK))
     return float(g('R') + g('tempo_ok') - abs(math.log(sr)) - max(0., math.log(ar / 1.5)) - pose - fl)
 
-# %% ../nbs/42_select.ipynb #6a431193
-def _positions(feats, mpipe): return features_to_positions([np.asarray(feats)], mpipe)[0]
+# %% ../nbs/42_select.ipynb #631722e5
+def _positions(feats, mpipe, foot_lock=False): return features_to_positions([np.asarray(feats)], mpipe, foot_lock=foot_lock)[0]
 
 def reference_scores(data_dir, # the data folder (features, split lists, beats or audio)
                      motion_pipeline, # the fitted motion pipeline of the features
@@ -94,7 +94,7 @@ def song_dance(model, # a trained model (`cfg`, `sample`)
     n = T - S0 if seconds is None else min(T - S0, max(3, int(round(seconds * fps))))
     g = generate(model, cond, seed_motion=np.array(motion[:S0]), n_frames=n, temperature=temperature, seed=seed,
                  show_progress=False, plan=plan)[0]
-    gen = (_locked_positions(g, motion_pipeline) if foot_lock else _positions(g, motion_pipeline))[S0:S0 + n]
+    gen = _positions(g, motion_pipeline, foot_lock)[S0:S0 + n]
     truth = _positions(np.array(motion[:S0 + n]), motion_pipeline)[S0:]
     b = sequence_beats(data_dir, seq_id)
     if b is not None: b = b - S0 / fps; b = b[(b >= 0) & (b < n / fps)]
@@ -322,12 +322,3 @@ def report_lines(rep:dict, # a `dance_report` dict
     if 'mismatched music' in rep:
         s = rep['mismatched music']; rows.append(f"{'mismatched music':>16}: on tempo {s['tempo_ok']:.0%}, R {s['R']:.2f}")
     return rows
-
-# %% ../nbs/42_select.ipynb #5f9a6358
-def _locked_positions(feats, mpipe):
-    "Joint positions (m) of motion features after `foot_lock` (the same scale as `_positions`)."
-    from transflower.features.motion import foot_lock
-    from transflower.bvh import forward_kinematics
-    from transflower.evaluate import position_scale
-    s = position_scale(mpipe.template)
-    return forward_kinematics(foot_lock(mpipe.inverse_transform([np.asarray(feats)])[0], scale=s)[0]) * s

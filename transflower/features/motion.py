@@ -14,8 +14,8 @@ from ..bvh import Motion, euler_to_matrix, matrix_to_euler, forward_kinematics
 # %% auto #0
 __all__ = ['TRANSFLOWER_JOINTS', 'FORMAT', 'FORMAT_VERSION', 'LEGS', 'FeatureTable', 'resample_motion', 'Resample',
            'mirror_pairs', 'mirror_motion', 'Mirror', 'canonicalize_root', 'RootTransform', 'resolve_joints',
-           'JointSelector', 'unroll_expmap', 'ExpMap', 'ConstantsRemover', 'Scaler', 'MotionPipeline', 'foot_contacts',
-           'two_bone_ik', 'foot_lock']
+           'JointSelector', 'unroll_expmap', 'ExpMap', 'ConstantsRemover', 'Scaler', 'MotionPipeline', 'position_scale',
+           'foot_contacts', 'two_bone_ik', 'foot_lock']
 
 # %% ../../nbs/02_features.motion.ipynb #eac1a2ce
 TRANSFLOWER_JOINTS = ['Spine', 'Spine1', 'Neck', 'Head', 'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand',
@@ -605,7 +605,7 @@ MotionPipeline.load = classmethod(_load)
 # %% ../../nbs/02_features.motion.ipynb #475f4fa7
 from scipy.spatial.transform import Rotation
 
-# %% ../../nbs/02_features.motion.ipynb #42e8c414
+# %% ../../nbs/02_features.motion.ipynb #55aaad7b
 LEGS = {'left': ('LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase'),
         'right': ('RightUpLeg', 'RightLeg', 'RightFoot', 'RightToeBase')}  # default legs: hip, knee, ankle, toe joints
 
@@ -631,13 +631,19 @@ def _leg_joints(motion, legs):
         out[side] = j
     return out
 
-def _metres(motion, up):
-    "Factor to metres from the body height of the first frame (1 for 0.5-3, 0.01 for 50-300, else 1.7/height)."
-    h = float(np.ptp(forward_kinematics(motion.with_values(motion.values[:1]), end_sites=True)[0][:, up]))
-    if not h > 0: raise DataError("cannot measure the body height (all joints at one height)", 'motion')
-    return 1. if 0.5 <= h <= 3 else 0.01 if 50 <= h <= 300 else 1.7 / h
+# %% ../../nbs/02_features.motion.ipynb #d6a69462
+def position_scale(motion, # a `Motion` (e.g. a pipeline's `template`): its first frame gives the body height
+                   up:int=1, # index of the vertical axis
+                  ) -> float: # factor that turns the motion's lengths into metres
+    "Factor to metres from the body height `h` of the first frame: 1 for 0.5 <= h <= 3, 0.01 for 50 <= h <= 300, else 1.7/h."
+    p = forward_kinematics(motion.with_values(np.asarray(motion.values)[:1]), end_sites=True)[0]
+    h = float(np.ptp(p[:, up]))
+    if not h > 0: raise DataError("cannot measure the body height (all joints at one height)", 'skeleton')
+    if 0.5 <= h <= 3: return 1.
+    if 50 <= h <= 300: return 0.01
+    return 1.7 / h
 
-# %% ../../nbs/02_features.motion.ipynb #e4c9e0dd
+# %% ../../nbs/02_features.motion.ipynb #8c36bef7
 def _contacts(P, fps, joints, up, height, speed, min_frames, floor):
     "Contact masks from positions in metres `P` `(T, J, 3)`: side -> `(T,)` bool; and the floor height used."
     hz = [a for a in range(3) if a != up]
@@ -678,7 +684,7 @@ def foot_contacts(motion:Motion, # the motion
     "Frames where each foot is planted: ankle or toe near the floor and the foot slow, one-frame gaps closed, short blips dropped."
     _check(motion, up, height, speed, min_frames)
     joints = _leg_joints(motion, legs)
-    s = _metres(motion, up) if scale is None else float(scale)
+    s = position_scale(motion, up) if scale is None else float(scale)
     return _contacts(forward_kinematics(motion) * s, motion.fps, joints, up, height, speed, int(min_frames), floor)[0]
 
 # %% ../../nbs/02_features.motion.ipynb #b728776f
@@ -713,7 +719,7 @@ def two_bone_ik(hip, # hip (root of the chain) positions `(T, 3)`
     h = np.sqrt(np.maximum(l1**2 - x**2, 0.))                                     # ... and across it
     return hip + dn * x[:, None] + pole * h[:, None], hip + dn * Lc[:, None]
 
-# %% ../../nbs/02_features.motion.ipynb #d8f2bd68
+# %% ../../nbs/02_features.motion.ipynb #38af428c
 def _lock_weights(mask, ramp):
     "Per frame lock weight: 1 in contacts, falling linearly to 0 over `ramp` frames on each side; and the nearest contact run."
     T = len(mask); idx = np.flatnonzero(mask)
@@ -750,7 +756,7 @@ def foot_lock(motion:Motion, # the motion (not modified)
     "Remove foot skating: pin each planted foot (horizontally, with its orientation held) by two-bone IK on hip and knee; a copy."
     _check(motion, up, height, speed, min_frames, ramp)
     joints = _leg_joints(motion, legs)
-    s = _metres(motion, up) if scale is None else float(scale)
+    s = position_scale(motion, up) if scale is None else float(scale)
     out = motion.copy()
     P, R = forward_kinematics(motion, return_rotations=True)
     contacts, fl = _contacts(P * s, motion.fps, joints, up, height, speed, int(min_frames), floor)
