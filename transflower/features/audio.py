@@ -236,7 +236,7 @@ def load_audio(audio, # path of an audio file, or an array of samples (1-d, or 2
         y = librosa.util.fix_length(librosa.resample(y, orig_sr=orig_sr, target_sr=sr), size=n).astype(np.float32)
     return y
 
-# %% ../../nbs/03_features.audio.ipynb #464373fc
+# %% ../../nbs/03_features.audio.ipynb #28049575
 MEL_FLOOR_DB = -100.
 
 def beat_phase(times, # instants (seconds) to place
@@ -260,8 +260,9 @@ def global_tempo(env, # onset-strength envelope, one value a frame
                  max_tempo:float=320., # tempi at or above this (bpm) are excluded
                  ac_size:float=8., # length of the autocorrelation windows (seconds)
                  stride_s:float=0.1, # hop between autocorrelation windows (seconds)
+                 bar_weight:float=1., # weight of the autocorrelation at 4 beats (a 4/4 bar) added to the beat's own; 0: librosa's estimate
                 ) -> float:
-    "Tempo (bpm) of an onset envelope at `frame_rate`: librosa's `tempo` estimate, on windows every `stride_s`, sub-frame precise."
+    "Tempo (bpm) of an onset envelope at `frame_rate`: librosa's `tempo` estimate plus the bar's periodicity, on windows every `stride_s`, sub-frame precise."
     import scipy.signal
     x = np.asarray(env, np.float64); n = len(x)
     w = max(4, int(ac_size * frame_rate))
@@ -272,8 +273,10 @@ def global_tempo(env, # onset-strength envelope, one value a frame
     mx = np.abs(ac).max(1, keepdims=True)
     tg = (ac / np.where(mx > 0, mx, 1)).mean(0)                   # mean of the max-normalised autocorrelations
     with np.errstate(divide='ignore'): bpms = 60 * frame_rate / np.arange(w)
-    score = np.log1p(1e6 * np.maximum(tg, 0)) - 0.5 * ((np.log2(bpms) - np.log2(start_bpm)) / std_bpm) ** 2
-    score[bpms >= max_tempo] = -np.inf
+    lags = np.arange(w)
+    s = tg + bar_weight * np.where(4 * lags < w, tg[np.minimum(4 * lags, w - 1)], -np.inf) if bar_weight else tg
+    score = np.log1p(1e6 * np.maximum(s, 0)) - 0.5 * ((np.log2(bpms) - np.log2(start_bpm)) / std_bpm) ** 2
+    score[(bpms >= max_tempo) | ~np.isfinite(s)] = -np.inf
     k = int(np.argmax(score))
     if not 1 <= k < w - 1 or not np.isfinite(score[k]): return float(start_bpm)
     a, b, c = tg[k - 1], tg[k], tg[k + 1]
@@ -362,7 +365,7 @@ class AudioPipeline:
         return (f"AudioPipeline(fps={self.fps}, sr={self.sr}, hop={self.hop}, n_features={self.n_features}, "
                 f"mel_ref={self.mel_ref!r}, variant={self.variant!r}, fitted={self.is_fitted})")
 
-# %% ../../nbs/03_features.audio.ipynb #c7b936f9
+# %% ../../nbs/03_features.audio.ipynb #9e7d3b07
 def _checked_audio(pipe, audio, sr=None, name=None):
     "`(samples at pipe.sr, duration in s, name)` of `audio`, refused with a one-line reason if too short or silent."
     name = _audio_name(audio, name)
@@ -373,6 +376,13 @@ def _checked_audio(pipe, audio, sr=None, name=None):
     if peak < 1e-4: raise DataError(f"audio is silent (peak {20 * np.log10(max(peak, 1e-12)):.0f} dBFS)", name)
     return y, dur, name
 
+def _fine_onsets(self:AudioPipeline, y):
+    "Log-mel `(n_mels, frames)` and onset-strength envelope of samples `y` on the fine grid (`fine_hop`)."
+    L = _mel_db_fine(y, self.sr, self.n_fft, self.fine_hop, self.n_mels, self.fmin, self.fmax, self.mel_ref)
+    Lo = np.maximum(L, L.max() - 80.)                            # onsets: ignore bins 80 dB below the loudest
+    env = _librosa().onset.onset_strength(S=Lo, sr=self.sr, n_fft=self.n_fft, hop_length=self.fine_hop, center=True)
+    return L, env.astype(np.float32)
+
 @patch
 def _analyse(self:AudioPipeline, audio, sr=None, name=None):
     librosa = _librosa()
@@ -380,9 +390,7 @@ def _analyse(self:AudioPipeline, audio, sr=None, name=None):
     if self.variant == 'paper': return _analyse_paper(self, y, dur, name)
     hop, hf = self.hop, self.fine_hop
     k, T = hop // hf, -(-len(y) // hop)
-    L = _mel_db_fine(y, self.sr, self.n_fft, hf, self.n_mels, self.fmin, self.fmax, self.mel_ref)
-    Lo = np.maximum(L, L.max() - 80.)                            # onsets: ignore bins 80 dB below the loudest
-    env = librosa.onset.onset_strength(S=Lo, sr=self.sr, n_fft=self.n_fft, hop_length=hf, center=True).astype(np.float32)
+    L, env = _fine_onsets(self, y)
     rows = np.arange(T) * k                                      # fine frame of each motion instant
     half = k // 2
     envp = np.pad(env, (half, half))

@@ -14,8 +14,8 @@ from ..bvh import Motion, euler_to_matrix, matrix_to_euler, forward_kinematics
 # %% auto #0
 __all__ = ['TRANSFLOWER_JOINTS', 'FORMAT', 'FORMAT_VERSION', 'LEGS', 'FeatureTable', 'resample_motion', 'Resample',
            'mirror_pairs', 'mirror_motion', 'Mirror', 'canonicalize_root', 'RootTransform', 'resolve_joints',
-           'JointSelector', 'unroll_expmap', 'ExpMap', 'ConstantsRemover', 'Scaler', 'MotionPipeline', 'position_scale',
-           'foot_contacts', 'two_bone_ik', 'foot_lock']
+           'JointSelector', 'unroll_expmap', 'ExpMap', 'ConstantsRemover', 'Scaler', 'MotionPipeline', 'has_legs',
+           'position_scale', 'foot_contacts', 'two_bone_ik', 'foot_lock']
 
 # %% ../../nbs/02_features.motion.ipynb #eac1a2ce
 TRANSFLOWER_JOINTS = ['Spine', 'Spine1', 'Neck', 'Head', 'RightShoulder', 'RightArm', 'RightForeArm', 'RightHand',
@@ -605,7 +605,7 @@ MotionPipeline.load = classmethod(_load)
 # %% ../../nbs/02_features.motion.ipynb #475f4fa7
 from scipy.spatial.transform import Rotation
 
-# %% ../../nbs/02_features.motion.ipynb #55aaad7b
+# %% ../../nbs/02_features.motion.ipynb #8a381bf1
 LEGS = {'left': ('LeftUpLeg', 'LeftLeg', 'LeftFoot', 'LeftToeBase'),
         'right': ('RightUpLeg', 'RightLeg', 'RightFoot', 'RightToeBase')}  # default legs: hip, knee, ankle, toe joints
 
@@ -630,6 +630,13 @@ def _leg_joints(motion, legs):
             raise ConfigError(f"foot lock: {side} leg {names} is not a chain (each joint the parent of the next)")
         out[side] = j
     return out
+
+def has_legs(motion, # a `Motion` or a skeleton template (e.g. a motion pipeline's `template`)
+             legs:dict=None, # side -> (hip, knee, ankle, toe) joint names; None: `LEGS`
+            ) -> bool:
+    "Whether the skeleton has the leg chains `foot_lock` needs (generation and evaluation lock the feet only then)."
+    try: _leg_joints(motion, legs); return True
+    except ConfigError: return False
 
 # %% ../../nbs/02_features.motion.ipynb #d6a69462
 def position_scale(motion, # a `Motion` (e.g. a pipeline's `template`): its first frame gives the body height
