@@ -1199,7 +1199,7 @@ def dance_summary(scores:list, # `dance_scores` of the clips of one system
             out[f'{k}_ratio'] = out[k] / max(r, floor) if np.isfinite(r) else math.nan
     return out
 
-# %% ../nbs/40_metrics.ipynb #c43591fa
+# %% ../nbs/40_metrics.ipynb #88c8aa2c
 def dance_verdict(summary:dict, # from `dance_summary` (with a reference)
                   targets:dict=None, # default: `DANCE_TARGETS`
                  ) -> tuple: # (passed: bool, one-line text)
@@ -1218,9 +1218,10 @@ def dance_verdict(summary:dict, # from `dance_summary` (with a reference)
                    ('floating', abs(g('float')) <= t['float_m'], f"floating {g('float'):.2f} m")]
     ok = all(c[1] for c in checks)
     failed = [c[0] for c in checks if not c[1]]
-    text = ('dances to the music' if ok else f"does not dance to the music yet ({', '.join(failed)})") + ': ' + \
-           ', '.join(c[2] for c in checks) + " (vs the training dances)"
-    return ok, text
+    if ok: head = 'dances to the music'
+    elif set(failed) <= {'poses', 'floating'}: head = f"dances to the music, not yet in the training dances' poses ({', '.join(failed)})"
+    else: head = f"does not dance to the music yet ({', '.join(failed)})"
+    return ok, head + ': ' + ', '.join(c[2] for c in checks) + " (vs the training dances)"
 
 # %% ../nbs/40_metrics.ipynb #4fa8bafd
 def plot_hips_vs_beats(truth, # ground-truth joint positions (T, J, 3)
