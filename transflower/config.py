@@ -105,7 +105,7 @@ _OPTIONS = [
 def _build_schema(opts): return {o.key: o for o in opts}
 SCHEMA = _build_schema(_OPTIONS)
 
-# %% ../nbs/15_config.ipynb #a76d67b7
+# %% ../nbs/15_config.ipynb #1b8fac70
 SCHEMA.update(_build_schema([   # training options of the dance recipe (transflower.learner.ContextNoise)
     _O('context_noise', 'float', 0.0, 'training only: SD of Gaussian noise added to the autoregressive (motion) inputs, in '
        'standardised units (against exposure bias; makes the model use the music)', group='train'),
@@ -114,7 +114,11 @@ SCHEMA.update(_build_schema([   # training options of the dance recipe (transflo
     _O('music_dropout', 'float', 0.0, 'training only: share of the windows in which music_dropout_columns of the conditioning '
        '(music) inputs are set to 0 (makes the model find the beat in the beat columns rather than in the timbre)', group='train'),
     _O('music_dropout_columns', 'any', None, "columns that music_dropout drops: indices or ranges, e.g. '0-80' (the mel bands "
-       "and onset strength of audio_feats_scaled_20); empty: all", nullable=True, group='train')]))
+       "and onset strength of audio_feats_scaled_20); empty: all", nullable=True, group='train'),
+    _O('music_eq', 'float', 0.0, 'training only: size (standardised units) of a random static equaliser curve (gain, tilt, '
+       'smooth ripple) added to the mel bands of each training window, so that the model dances to other mixes too', group='train'),
+    _O('music_eq_columns', 'any', '0-79', "the mel-band columns music_eq changes, lowest band first (indices or ranges)",
+       nullable=True, group='train')]))
 
 # %% ../nbs/15_config.ipynb #f68cef3c
 _TRUE, _FALSE = ('true', 'yes', 'on', '1', 'y', 't'), ('false', 'no', 'off', '0', 'n', 'f')
@@ -299,11 +303,11 @@ def _orig_bool(v) -> bool:
     if isinstance(v, str): return v.strip().lower() in ('true', 'yes', 'on', '1')
     return bool(v)
 
-# %% ../nbs/15_config.ipynb #936301e4
+# %% ../nbs/15_config.ipynb #28b70aa1
 _OURS_ONLY = ('input_pos_emb', 'output_pos_emb', 'coupling_pos_emb', 'nlayers_inputs', 'ff_dim', 'rel_pos_buckets',
               'rel_pos_max_distance', 'max_steps', 'seed', 'checkpoint_every', 'val_every', 'log_every', 'sample_every',
               'num_workers', 'warmup_steps', 'pct_start', 'share_encoder', 'anchor', 'anchor_weight', 'context_noise', 'context_drift',
-              'music_dropout', 'music_dropout_columns')
+              'music_dropout', 'music_dropout_columns', 'music_eq', 'music_eq_columns')
 
 def is_original_hparams(d:dict, # the options of a YAML file, as read
                        ) -> bool:
@@ -499,7 +503,7 @@ def read_original_hparams(path,                # an original hyper-parameter fil
         for n in notes: print(f"note: {path.name}: {n}")
     return resolve_config(out, source=path.name)
 
-# %% ../nbs/15_config.ipynb #2c068ed8
+# %% ../nbs/15_config.ipynb #eea5d8fc
 class Config(dict):
     "A configuration: a dict with attribute access, `to_yaml()` and atomic `save(path)`."
     def __getattr__(self, k):
@@ -567,7 +571,7 @@ LIMITS = {
     'num_glow_coupling_blocks': (1,), 'glow_bn_momentum': (0, 1), 'flow_dist_param': (0, None, False),
     'conditioning_seq_lens': (1,), 'num_mixture_components': (0,), 'glow_K': (1,), 'num_layers': (1,),
     'actnorm_scale': (0, None, False), 'input_seq_lens': (1,), 'context_noise': (0,), 'context_drift': (0,),
-    'anchor_weight': (0, 1, False, True), 'music_dropout': (0, 1, True, True)}
+    'anchor_weight': (0, 1, False, True), 'music_dropout': (0, 1, True, True), 'music_eq': (0,)}
 
 def _fmt_range(lo, hi, lo_in, hi_in):
     if hi is None: return f"at least {lo}" if lo_in else f"> {lo}"

@@ -26,7 +26,7 @@ from .core import autocast_regions, bf16_supported
 __all__ = ['LN2', 'window_losses', 'ModelWithLoss', 'unwrap_model', 'ModelLoss', 'TargetsAsInputs', 'LossPart', 'bits_per_frame',
            'StepSchedule', 'lr_schedule', 'get_opt_func', 'TrainProgress', 'LRSchedule', 'GradClip',
            'resolve_precision', 'precision_callbacks', 'AutocastTransformers', 'ContextNoise', 'parse_columns',
-           'MusicDropout', 'fill_dims', 'stack_windows', 'kept_state', 'TransflowerLearner', 'get_learner',
+           'MusicDropout', 'MusicEQ', 'fill_dims', 'stack_windows', 'kept_state', 'TransflowerLearner', 'get_learner',
            'transflower_dls', 'transflower_learner', 'DataParallelTrainer']
 
 # %% ../nbs/20_learner.ipynb #775ca331
@@ -424,6 +424,42 @@ class MusicDropout(Callback):
             xb[i] = x
         self.learn.xb = tuple(xb)
 
+# %% ../nbs/20_learner.ipynb #9470427b
+class MusicEQ(Callback):
+    "Training only: add a random static equaliser curve (gain, tilt, smooth ripple; size `sigma`) to each window's mel bands."
+    order = TargetsAsInputs.order + 1
+    def __init__(self,
+                 sigma:float, # size of the curve in standardised units: SD of the gain and of the tilt's end points; each ripple's SD is sigma/2
+                 columns='0-79', # the mel-band columns, lowest band first (see `parse_columns`)
+                 idxs=None, # indices of the inputs it applies to (None: the input modalities that are not outputs)
+                 ripples:int=4, # cosines across the bands (1 to `ripples` half-periods)
+                ):
+        if not (math.isfinite(float(sigma)) and float(sigma) >= 0): raise ConfigError(f"music_eq: must be a number >= 0, got {sigma!r}")
+        self.sigma, self.columns, self.idxs, self.ripples = float(sigma), parse_columns(columns), idxs, int(ripples)
+        if not self.columns: raise ConfigError("music_eq_columns: the mel-band columns are needed, e.g. '0-79'")
+    before_fit = MusicDropout.before_fit
+    def curves(self, n:int, device=None, dtype=torch.float32) -> torch.Tensor:
+        "`(n, len(columns))` random equaliser curves (standardised units), one per window."
+        C = len(self.columns)
+        u = torch.linspace(-1, 1, C, device=device, dtype=dtype)
+        gain, tilt = torch.randn(2, n, 1, device=device, dtype=dtype)
+        k = torch.arange(1, self.ripples + 1, device=device, dtype=dtype)
+        phase = torch.rand(n, self.ripples, 1, device=device, dtype=dtype) * (2 * math.pi)
+        amp = torch.randn(n, self.ripples, 1, device=device, dtype=dtype) / 2
+        ripple = (amp * torch.cos(k[None, :, None] * math.pi * (u[None, None] + 1) / 2 + phase)).sum(1)
+        return self.sigma * (gain + tilt * u[None] + ripple)
+    def before_batch(self):
+        if not self.training or self.sigma <= 0 or not self.idxs: return
+        xb = list(self.learn.xb)
+        for i in self.idxs:
+            x = xb[i]
+            if max(self.columns) >= x.shape[-1]:
+                raise ConfigError(f"music_eq_columns: column {max(self.columns)} does not exist in input {i} ({x.shape[-1]} columns)")
+            x = x.clone()
+            x[..., self.columns] = x[..., self.columns] + self.curves(x.shape[0], x.device, x.dtype).unsqueeze(1)
+            xb[i] = x
+        self.learn.xb = tuple(xb)
+
 # %% ../nbs/20_learner.ipynb #98ed801f
 def _data_dims(dls, n_inp:int):
     "(dins, douts) of the training data: the dataset's `dins`/`douts`, else the last dimension of each tensor of `ds[0]`."
@@ -607,7 +643,7 @@ def _probe_parts(model, dls) -> list:
         model.train(was)
     return list(parts)
 
-# %% ../nbs/20_learner.ipynb #067c046a
+# %% ../nbs/20_learner.ipynb #23ff5226
 def get_learner(cfg,                      # `Config` (or dict / preset name) of the model and its training
                 dls,                      # DataLoaders: batches `(inputs..., outputs...)` with `dls.n_inp` inputs
                 model:nn.Module=None,     # the model (default: `get_model(cfg)` after seeding with `cfg.seed`)
@@ -639,6 +675,7 @@ def get_learner(cfg,                      # `Config` (or dict / preset name) of 
     noise, drift = float(cfg.get('context_noise') or 0), float(cfg.get('context_drift') or 0)
     if noise > 0 or drift > 0: core.append(ContextNoise(noise, drift=drift))
     if float(cfg.get('music_dropout') or 0) > 0: core.append(MusicDropout(float(cfg['music_dropout']), cfg.get('music_dropout_columns')))
+    if float(cfg.get('music_eq') or 0) > 0: core.append(MusicEQ(float(cfg['music_eq']), cfg.get('music_eq_columns') or '0-79'))
     acc = int(cfg.get('accumulate_grad_batches') or 1)
     if acc > 1: core.append(GradientAccumulation(n_acc=acc * int(getattr(dls.train, 'bs', None) or cfg.get('batch_size') or 1)))
     names = _probe_parts(model, dls)
