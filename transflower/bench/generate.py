@@ -93,7 +93,7 @@ def _run(quick, devices, batches, tiny_frames, paper_frames, precs):
             if dev == 'cuda': torch.cuda.empty_cache()
     return dict(rows=rows, info=info)
 
-# %% ../../nbs/64_bench.generate.ipynb #8a991c8c
+# %% ../../nbs/64_bench.generate.ipynb #9267b1c4
 VARIANTS = ('original fp32', 'ours fp32', 'ours bf16 encoder', 'ours bf16')
 
 def versus_original(preset:str='transflower_expmap', # the preset (random weights)
@@ -116,8 +116,8 @@ def versus_original(preset:str='transflower_expmap', # the preset (random weight
                 for v in variants:
                     if v == 'original fp32': r = generation_fps(ref, cfg, frames=frames)
                     else:
-                        with inference_precision(model, ctx[v], couplings=v == 'ours bf16'):
-                            r = generation_fps(model, cfg, frames=frames)
+                        with torch.inference_mode(), inference_precision(model, ctx[v], couplings=v == 'ours bf16'):
+                            r = generation_fps(model, cfg, frames=frames)   # entered as `generate` enters it (packed weights)
                     rows[n][v].append(r)
     med = statistics.median
     out = dict(preset=preset, reps=reps, frames=frames, load_avg=(load0, os.getloadavg()[0]), cpu_count=os.cpu_count(), table=[])
