@@ -424,7 +424,7 @@ class MusicDropout(Callback):
             xb[i] = x
         self.learn.xb = tuple(xb)
 
-# %% ../nbs/20_learner.ipynb #9470427b
+# %% ../nbs/20_learner.ipynb #25c52483
 class MusicEQ(Callback):
     "Training only: add a random static equaliser curve (gain, tilt, smooth ripple; size `sigma`) to each window's mel bands."
     order = TargetsAsInputs.order + 1
@@ -438,7 +438,11 @@ class MusicEQ(Callback):
         self.sigma, self.columns, self.idxs, self.ripples = float(sigma), parse_columns(columns), idxs, int(ripples)
         if not self.columns: raise ConfigError("music_eq_columns: the mel-band columns are needed, e.g. '0-79'")
     before_fit = MusicDropout.before_fit
-    def curves(self, n:int, device=None, dtype=torch.float32) -> torch.Tensor:
+    def curves(self,
+               n:int, # number of curves (windows)
+               device=None, # torch device of the curves
+               dtype=torch.float32, # their dtype
+              ) -> torch.Tensor:
         "`(n, len(columns))` random equaliser curves (standardised units), one per window."
         C = len(self.columns)
         u = torch.linspace(-1, 1, C, device=device, dtype=dtype)
