@@ -493,7 +493,7 @@ def transform(self:AudioPipeline,
     if not self.is_fitted: raise ConfigError("AudioPipeline is not fitted: call fit(...) or AudioPipeline.load(...)")
     return self.scale(self.features(audio, sr, name))
 
-# %% ../../nbs/03_features.audio.ipynb #6114c605
+# %% ../../nbs/03_features.audio.ipynb #81f62ad3
 def _pipeline_paths(d, feature_name):
     d = Path(d)
     return d/f'{feature_name}.audio_pipeline.json', d/f'{feature_name}.audio_pipeline.npz'
@@ -522,7 +522,9 @@ def load(cls:AudioPipeline, d, feature_name:str='audio_feats_scaled_20'):
     if int(meta.get('format_version', 0)) > cls.format_version:
         raise DataError(f"format version {meta['format_version']} is newer than this transflower supports "
                         f"({cls.format_version}); upgrade transflower", jp)
-    p = cls(**meta['params'])
+    params = meta['params']
+    if params.get('kind') == 'causal': params = {'tempo_memory': 0., **params}   # saved before `tempo_memory`: as computed then
+    p = cls(**params)
     zp = jp.parent/meta['scaler']['file']
     if not zp.exists(): raise DataError("scaler file not found", zp)
     with np.load(zp, allow_pickle=False) as z: p.mean_, p.scale_ = z['mean'], z['scale']
@@ -603,7 +605,7 @@ def _analyse_paper(self, y, dur, name):
     feats = np.concatenate([mel[:T], env[:T], act[:T], np.sin(ph)[:, None], np.cos(ph)[:, None]], 1).astype(np.float32)
     return dict(features=feats, beats=beats, tempo=tempo, duration=dur)
 
-# %% ../../nbs/03_features.audio.ipynb #ddaf67ea
+# %% ../../nbs/03_features.audio.ipynb #f2019bf5
 class CausalAudioFeaturizer:
     "Causal audio features computed frame by frame: `push(samples)` returns the rows `(n, 85)` that became complete."
     def __init__(self,
@@ -616,11 +618,14 @@ class CausalAudioFeaturizer:
                  tempo_range=(60., 200.),    # tempo range (bpm) searched by the tempo estimate
                  tempo_window:float=6.,      # seconds of onset history used by the tempo and beat phase
                  onset_floor_db:float=-80.,  # log-mel floor (dB) of the onset strength
+                 tempo_memory:float=60.,     # seconds over which the tempo's autocorrelations are averaged (0: the current window only)
                 ):
         if fps <= 0 or sr % fps: raise ConfigError(f"sr={sr} must be a multiple of fps={fps} so that frames line up exactly")
         self.fps, self.sr, self.n_mels, self.n_fft = int(fps), int(sr), int(n_mels), int(n_fft)
         self.fmin, self.fmax = float(fmin), float(fmax if fmax is not None else sr / 2)
         self.tempo_range, self.tempo_window, self.onset_floor_db = tuple(float(t) for t in tempo_range), float(tempo_window), float(onset_floor_db)
+        if not (math.isfinite(float(tempo_memory)) and float(tempo_memory) >= 0): raise ConfigError(f"tempo_memory: must be a number >= 0 (seconds), got {tempo_memory!r}")
+        self.tempo_memory = float(tempo_memory)
         self.hop = self.sr // self.fps
         self.fine_hop = _fine_hop(self.hop, self.sr)
         if self.n_fft < self.fine_hop: raise ConfigError(f"n_fft={n_fft} must be at least the analysis hop {self.fine_hop}")
@@ -644,6 +649,7 @@ class CausalAudioFeaturizer:
         self._pending = np.zeros(0)                               # pushed samples not yet making a whole frame
         self._prev = np.full(self.n_mels, self.onset_floor_db)    # last log-mel row (for the flux)
         self._env = np.zeros(self.W)                              # the last W onset values
+        self._acc, self._n_acc = None, 0                          # running mean of the autocorrelations (`tempo_memory`)
         self.n_frames = 0                                         # frames returned so far
         self.n_samples = 0                                        # samples pushed so far
         return self
@@ -663,7 +669,7 @@ class CausalAudioFeaturizer:
 
     def __repr__(self): return f"CausalAudioFeaturizer(fps={self.fps}, sr={self.sr}, hop={self.hop}, frames={self.n_frames})"
 
-# %% ../../nbs/03_features.audio.ipynb #3e9b7138
+# %% ../../nbs/03_features.audio.ipynb #8115970e
 @patch
 def _frames(self:CausalAudioFeaturizer, x, q:int):
     "Features of `q` whole frames from `x` (history + their `q·hop` new samples); updates the state."
@@ -690,10 +696,15 @@ def _pulse(self:CausalAudioFeaturizer, win):
     "`(n, 4)`: log2 tempo ratio, pulse clarity, sin and cos of the beat phase, from windows `(n, W)` of onset strength."
     W, lags = self.W, self.lags
     xw = (win - win.mean(1, keepdims=True)) * self._ramp
-    ac = np.fft.irfft(np.abs(np.fft.rfft(xw, 2 * W, axis=1)) ** 2, 2 * W, axis=1)[:, :lags[-1] + 2]
+    ac = np.fft.irfft(np.abs(np.fft.rfft(xw, 2 * W, axis=1)) ** 2, 2 * W, axis=1)[:, :min(W, 4 * lags[-1] + 2)]
     a0 = ac[:, :1]
     acn = ac / np.where(a0 > 1e-12, a0, 1.)
-    i = np.argmax(acn[:, lags] * self._prior, 1)
+    if self.tempo_memory > 0:                                  # the running mean of the autocorrelations so far
+        acn, i = self._remembered(acn), None
+        v = acn[:, lags] + np.where(4 * lags < acn.shape[1], acn[:, np.minimum(4 * lags, acn.shape[1] - 1)], -np.inf)
+        score = np.log1p(1e6 * np.maximum(v, 0)) - 0.5 * np.log2(60 * self.frame_rate / lags / 120.) ** 2
+        i = np.argmax(np.where(np.isfinite(v), score, -np.inf), 1)
+    else: i = np.argmax(acn[:, lags] * self._prior, 1)
     lag = lags[i].astype(float)
     a, b, c = acn[np.arange(len(i)), lags[i] - 1], acn[np.arange(len(i)), lags[i]], acn[np.arange(len(i)), lags[i] + 1]
     den = a - 2 * b + c
@@ -708,6 +719,17 @@ def _pulse(self:CausalAudioFeaturizer, win):
     clarity = np.where(tot > 1e-12, np.abs(coef) / np.where(tot > 1e-12, tot, 1.), 0.)
     ph = np.angle(coef)
     return np.stack([np.log2(60 * self.frame_rate / lag / 120.), clarity, np.sin(ph), np.cos(ph)], 1)
+
+@patch
+def _remembered(self:CausalAudioFeaturizer, acn):
+    "Rows of the running mean of `acn`'s rows: a plain mean over the first `tempo_memory` seconds, then an exponential one."
+    out = np.empty_like(acn)
+    floor = 1. / max(1., self.tempo_memory * self.fps)
+    for r in range(len(acn)):
+        self._n_acc += 1
+        self._acc = acn[r].copy() if self._acc is None else self._acc + max(1. / self._n_acc, floor) * (acn[r] - self._acc)
+        out[r] = self._acc
+    return out
 
 @patch
 def push(self:CausalAudioFeaturizer,
@@ -734,7 +756,7 @@ def flush(self:CausalAudioFeaturizer) -> np.ndarray:
     if not len(self._pending): return np.zeros((0, self.n_features), np.float32)
     return self.push(np.zeros(self.hop - len(self._pending)))
 
-# %% ../../nbs/03_features.audio.ipynb #f63ab4f7
+# %% ../../nbs/03_features.audio.ipynb #0b761cec
 AUDIO_KINDS = {}
 
 class CausalAudioPipeline(AudioPipeline):
@@ -750,19 +772,20 @@ class CausalAudioPipeline(AudioPipeline):
                  tempo_range=(60., 200.),    # tempo range (bpm) of the tempo estimate
                  tempo_window:float=6.,      # seconds of onset history used by the tempo and beat phase
                  onset_floor_db:float=-80.,  # log-mel floor (dB) of the onset strength
+                 tempo_memory:float=60.,     # seconds over which the tempo's autocorrelations are averaged (0: the current window only)
                  min_seconds:float=1.0,      # shorter audio is an error
                  feature_name:str=None,      # name of the standardised feature; `audio_causal_scaled_<fps>` if None
                  kind:str='causal'):         # always 'causal' (the key `AudioPipeline(kind=...)` dispatches on)
         super().__init__(fps=fps, sr=sr, n_mels=n_mels, n_fft=n_fft, mel_ref='fixed', fmin=fmin, fmax=fmax,
                          tempo_range=tempo_range, min_seconds=min_seconds,
                          feature_name=feature_name or f'audio_causal_scaled_{int(fps)}')
-        self.tempo_window, self.onset_floor_db = float(tempo_window), float(onset_floor_db)
+        self.tempo_window, self.onset_floor_db, self.tempo_memory = float(tempo_window), float(onset_floor_db), float(tempo_memory)
 
     def featurizer(self) -> CausalAudioFeaturizer:
         "A fresh streaming featurizer with this pipeline's parameters."
         return CausalAudioFeaturizer(fps=self.fps, sr=self.sr, n_mels=self.n_mels, n_fft=self.n_fft, fmin=self.fmin,
                                      fmax=self.fmax, tempo_range=self.tempo_range, tempo_window=self.tempo_window,
-                                     onset_floor_db=self.onset_floor_db)
+                                     onset_floor_db=self.onset_floor_db, tempo_memory=self.tempo_memory)
     @property
     def column_names(self):
         "Names of the feature columns, in order."
@@ -771,7 +794,8 @@ class CausalAudioPipeline(AudioPipeline):
     def params(self):
         return dict(kind='causal', fps=self.fps, sr=self.sr, n_mels=self.n_mels, n_fft=self.n_fft, fmin=self.fmin,
                     fmax=self.fmax, tempo_range=list(self.tempo_range), tempo_window=self.tempo_window,
-                    onset_floor_db=self.onset_floor_db, min_seconds=self.min_seconds, feature_name=self.feature_name)
+                    onset_floor_db=self.onset_floor_db, tempo_memory=self.tempo_memory, min_seconds=self.min_seconds,
+                    feature_name=self.feature_name)
 
     def __repr__(self):
         return (f"CausalAudioPipeline(fps={self.fps}, sr={self.sr}, hop={self.hop}, n_features={self.n_features}, "
