@@ -14,10 +14,6 @@ import argparse
 from pathlib import Path
 import numpy as np
 
-LOOP_BEATS = dict(loop_3d_printer=16, loop_amen_full=16, loop_breakbeat=4, loop_compus=16, loop_drone_g_97=8,
-                  loop_electric=4, loop_garzul=16, loop_industrial=2, loop_mehackit1=4, loop_mehackit2=4, loop_mika=16,
-                  loop_perc1=4, loop_perc2=4, loop_safari=16, loop_tabla=16, loop_weirdo=8)   # beats in one loop
-
 def main():
     ap_ = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     ap_.add_argument('experiment'); ap_.add_argument('data', help='the data folder the experiment was trained on')
@@ -31,6 +27,7 @@ def main():
     from transflower.metrics import music_beats, dance_scores, dance_summary, dance_verdict
     from transflower.select import reference_scores, reference_poses
     from transflower.train import default_temperature
+    from transflower.features.audio import LOOP_BEATS
     exp, data, work = Path(a.experiment), Path(a.data), Path(a.work); work.mkdir(parents=True, exist_ok=True)
     model, cfg, pipes = load_dancer(exp, device='cpu')
     mp = pipes['expmap_cr_scaled_20']; akey = next(k for k in pipes if k.startswith('audio')); ap = pipes[akey]

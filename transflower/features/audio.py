@@ -11,7 +11,7 @@ from fastcore.basics import patch
 from ..core import DataError, ConfigError, TransflowerError, atomic_write, save_json, load_json, ensure_dir, exit_reason
 
 # %% auto #0
-__all__ = ['AUDIO_EXTENSIONS', 'MEL_FLOOR_DB', 'AUDIO_VARIANTS', 'AUDIO_KINDS', 'cache_home', 'jit_cache_files',
+__all__ = ['AUDIO_EXTENSIONS', 'MEL_FLOOR_DB', 'AUDIO_VARIANTS', 'LOOP_BEATS', 'AUDIO_KINDS', 'cache_home', 'jit_cache_files',
            'clear_jit_cache', 'ensure_jit_cache', 'click_track', 'load_audio', 'beat_phase', 'global_tempo',
            'AudioPipeline', 'madmom_available', 'madmom_beats', 'madmom_downbeats', 'madmom_activations',
            'CausalAudioFeaturizer', 'CausalAudioPipeline']
@@ -236,7 +236,7 @@ def load_audio(audio, # path of an audio file, or an array of samples (1-d, or 2
         y = librosa.util.fix_length(librosa.resample(y, orig_sr=orig_sr, target_sr=sr), size=n).astype(np.float32)
     return y
 
-# %% ../../nbs/03_features.audio.ipynb #28049575
+# %% ../../nbs/03_features.audio.ipynb #ef92bc4f
 MEL_FLOOR_DB = -100.
 
 def beat_phase(times, # instants (seconds) to place
@@ -252,6 +252,21 @@ def beat_phase(times, # instants (seconds) to place
     ph[before] = (times[before] - beats[0]) / (beats[1] - beats[0])
     ph[after] = (times[after] - beats[-1]) / (beats[-1] - beats[-2])
     return np.mod(ph, 1.)
+
+def _tempo_scores(ac, # autocorrelations `(..., L)`, lag 0 first
+                  lags, # the candidate lags (frames)
+                  bpms, # their tempi (bpm)
+                  bar_weight:float=1., # weight of the value 4 lags later (a 4/4 bar); 0: none
+                  start_bpm:float=120., # centre of the log-normal tempo prior (bpm)
+                  std_bpm:float=1., # its width (octaves)
+                 ) -> np.ndarray: # `(..., len(lags))`, -inf where the bar lies beyond `ac`
+    "librosa's tempo score of each lag (log-compressed autocorrelation plus a log-normal prior), with the bar's autocorrelation added."
+    n = ac.shape[-1]
+    v = ac[..., lags]
+    if bar_weight: v = v + bar_weight * np.where(4 * lags < n, ac[..., np.minimum(4 * lags, n - 1)], -np.inf)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        score = np.log1p(1e6 * np.maximum(v, 0)) - 0.5 * ((np.log2(bpms) - np.log2(start_bpm)) / std_bpm) ** 2
+    return np.where(np.isfinite(v), score, -np.inf)
 
 def global_tempo(env, # onset-strength envelope, one value a frame
                  frame_rate:float, # frames per second of `env`
@@ -273,10 +288,8 @@ def global_tempo(env, # onset-strength envelope, one value a frame
     mx = np.abs(ac).max(1, keepdims=True)
     tg = (ac / np.where(mx > 0, mx, 1)).mean(0)                   # mean of the max-normalised autocorrelations
     with np.errstate(divide='ignore'): bpms = 60 * frame_rate / np.arange(w)
-    lags = np.arange(w)
-    s = tg + bar_weight * np.where(4 * lags < w, tg[np.minimum(4 * lags, w - 1)], -np.inf) if bar_weight else tg
-    score = np.log1p(1e6 * np.maximum(s, 0)) - 0.5 * ((np.log2(bpms) - np.log2(start_bpm)) / std_bpm) ** 2
-    score[(bpms >= max_tempo) | ~np.isfinite(s)] = -np.inf
+    score = _tempo_scores(tg, np.arange(w), bpms, bar_weight, start_bpm, std_bpm)
+    score[bpms >= max_tempo] = -np.inf
     k = int(np.argmax(score))
     if not 1 <= k < w - 1 or not np.isfinite(score[k]): return float(start_bpm)
     a, b, c = tg[k - 1], tg[k], tg[k + 1]
@@ -433,6 +446,11 @@ def beats(self:AudioPipeline,
     "Tracked beat times (seconds) and tempo (bpm) of `audio`, as used by the beat columns."
     r = self._analyse(audio, sr, name)
     return r['beats'], r['tempo']
+
+# %% ../../nbs/03_features.audio.ipynb #bb1c5eba
+LOOP_BEATS = dict(loop_3d_printer=16, loop_amen_full=16, loop_breakbeat=4, loop_compus=16, loop_drone_g_97=8,
+                  loop_electric=4, loop_garzul=16, loop_industrial=2, loop_mehackit1=4, loop_mehackit2=4, loop_mika=16,
+                  loop_perc1=4, loop_perc2=4, loop_safari=16, loop_tabla=16, loop_weirdo=8)   # sonic-pi loops that are whole 4/4 bars: beats in one loop
 
 # %% ../../nbs/03_features.audio.ipynb #8228e3d1
 @patch
@@ -669,7 +687,7 @@ class CausalAudioFeaturizer:
 
     def __repr__(self): return f"CausalAudioFeaturizer(fps={self.fps}, sr={self.sr}, hop={self.hop}, frames={self.n_frames})"
 
-# %% ../../nbs/03_features.audio.ipynb #8115970e
+# %% ../../nbs/03_features.audio.ipynb #8c8902cf
 @patch
 def _frames(self:CausalAudioFeaturizer, x, q:int):
     "Features of `q` whole frames from `x` (history + their `q·hop` new samples); updates the state."
@@ -700,10 +718,8 @@ def _pulse(self:CausalAudioFeaturizer, win):
     a0 = ac[:, :1]
     acn = ac / np.where(a0 > 1e-12, a0, 1.)
     if self.tempo_memory > 0:                                  # the running mean of the autocorrelations so far
-        acn, i = self._remembered(acn), None
-        v = acn[:, lags] + np.where(4 * lags < acn.shape[1], acn[:, np.minimum(4 * lags, acn.shape[1] - 1)], -np.inf)
-        score = np.log1p(1e6 * np.maximum(v, 0)) - 0.5 * np.log2(60 * self.frame_rate / lags / 120.) ** 2
-        i = np.argmax(np.where(np.isfinite(v), score, -np.inf), 1)
+        acn = self._remembered(acn)
+        i = np.argmax(_tempo_scores(acn, lags, 60 * self.frame_rate / lags), 1)
     else: i = np.argmax(acn[:, lags] * self._prior, 1)
     lag = lags[i].astype(float)
     a, b, c = acn[np.arange(len(i)), lags[i] - 1], acn[np.arange(len(i)), lags[i]], acn[np.arange(len(i)), lags[i] + 1]
